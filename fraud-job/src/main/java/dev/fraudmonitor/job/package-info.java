@@ -1,0 +1,2 @@
+/** The fraud-scoring Flink job. */
+package dev.fraudmonitor.job;

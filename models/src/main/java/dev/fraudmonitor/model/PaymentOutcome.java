@@ -1,0 +1,7 @@
+package dev.fraudmonitor.model;
+
+/** {@code data.outcome} of a PAYMENT_ATTEMPT event. */
+public enum PaymentOutcome {
+    AUTHORIZED,
+    DECLINED
+}
