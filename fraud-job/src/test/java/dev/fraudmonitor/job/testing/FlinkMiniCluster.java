@@ -1,0 +1,79 @@
+package dev.fraudmonitor.job.testing;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.test.util.MiniClusterWithClientResource;
+
+/**
+ * The Flink MiniCluster shape every test uses: 2 TaskManagers x 1 slot (parallelism 2).
+ *
+ * <p>In JUnit 5: {@code @RegisterExtension static final MiniClusterExtension FLINK =
+ * FlinkMiniCluster.extension();} then {@code StreamExecutionEnvironment.getExecutionEnvironment()}
+ * submits to it. Outside JUnit (demo launcher): {@code try (FlinkMiniCluster c =
+ * FlinkMiniCluster.start()) { c.env() ... }}.
+ */
+public final class FlinkMiniCluster implements AutoCloseable {
+    public static final int TASK_MANAGERS = 2;
+    public static final int SLOTS_PER_TASK_MANAGER = 1;
+    public static final int PARALLELISM = TASK_MANAGERS * SLOTS_PER_TASK_MANAGER;
+
+    private final MiniClusterWithClientResource resource;
+
+    private FlinkMiniCluster(MiniClusterWithClientResource resource) {
+        this.resource = resource;
+    }
+
+    /** Cluster configuration: small managed memory so two TMs fit a test JVM. */
+    public static Configuration clusterConfiguration() {
+        Configuration conf = new Configuration();
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(64));
+        return conf;
+    }
+
+    public static MiniClusterResourceConfiguration configuration() {
+        return new MiniClusterResourceConfiguration.Builder()
+                .setNumberTaskManagers(TASK_MANAGERS)
+                .setNumberSlotsPerTaskManager(SLOTS_PER_TASK_MANAGER)
+                .setConfiguration(clusterConfiguration())
+                .build();
+    }
+
+    /** A fresh JUnit 5 extension (register it as a static field). */
+    public static MiniClusterExtension extension() {
+        return new MiniClusterExtension(configuration());
+    }
+
+    /**
+     * Starts a MiniCluster outside JUnit and makes it the context environment, so {@link
+     * StreamExecutionEnvironment#getExecutionEnvironment()} submits to it until {@link #close()}.
+     */
+    public static FlinkMiniCluster start() {
+        MiniClusterWithClientResource resource = new MiniClusterWithClientResource(configuration());
+        try {
+            resource.before();
+        } catch (Exception e) {
+            throw new IllegalStateException("Flink MiniCluster failed to start", e);
+        }
+        return new FlinkMiniCluster(resource);
+    }
+
+    /** An environment bound to this cluster with parallelism {@link #PARALLELISM}. */
+    public StreamExecutionEnvironment env() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(PARALLELISM);
+        return env;
+    }
+
+    public MiniClusterWithClientResource resource() {
+        return resource;
+    }
+
+    @Override
+    public void close() {
+        resource.after();
+    }
+}
