@@ -23,6 +23,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -122,6 +123,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         return bootstrapServers;
     }
 
+    /** Root of the broker's metadata and log directories (deleted by {@link #close()}). */
+    public Path baseDirectory() {
+        return baseDir;
+    }
+
     /** Wall-clock time {@link #start()} took. */
     public Duration startupTime() {
         return startupTime;
@@ -137,12 +143,22 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .get(30, TimeUnit.SECONDS);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (true) {
-                TopicDescription d =
-                        admin.describeTopics(List.of(name))
-                                .allTopicNames()
-                                .get(30, TimeUnit.SECONDS)
-                                .get(name);
-                if (d.partitions().size() == partitions
+                TopicDescription d = null;
+                try {
+                    d =
+                            admin.describeTopics(List.of(name))
+                                    .allTopicNames()
+                                    .get(30, TimeUnit.SECONDS)
+                                    .get(name);
+                } catch (ExecutionException e) {
+                    // createTopics() completes when the controller has it; the broker's metadata
+                    // cache may lag a little and answer UNKNOWN_TOPIC_OR_PARTITION meanwhile.
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                        throw e;
+                    }
+                }
+                if (d != null
+                        && d.partitions().size() == partitions
                         && d.partitions().stream().allMatch(p -> p.leader() != null)) {
                     return;
                 }

@@ -121,6 +121,11 @@ public final class EmbeddedRedis implements AutoCloseable {
         return external;
     }
 
+    /** Directory holding the extracted binary and config (null when external); deleted on close. */
+    public Path workDirectory() {
+        return workDir;
+    }
+
     public Duration startupTime() {
         return startupTime;
     }

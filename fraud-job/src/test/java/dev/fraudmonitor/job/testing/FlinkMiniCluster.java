@@ -7,6 +7,8 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.test.util.MiniClusterWithClientResource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Flink MiniCluster shape every test uses: 2 TaskManagers x 1 slot (parallelism 2).
@@ -20,6 +22,8 @@ public final class FlinkMiniCluster implements AutoCloseable {
     public static final int TASK_MANAGERS = 2;
     public static final int SLOTS_PER_TASK_MANAGER = 1;
     public static final int PARALLELISM = TASK_MANAGERS * SLOTS_PER_TASK_MANAGER;
+
+    private static final Logger LOG = LoggerFactory.getLogger(FlinkMiniCluster.class);
 
     private final MiniClusterWithClientResource resource;
 
@@ -52,9 +56,15 @@ public final class FlinkMiniCluster implements AutoCloseable {
      * StreamExecutionEnvironment#getExecutionEnvironment()} submits to it until {@link #close()}.
      */
     public static FlinkMiniCluster start() {
+        long t0 = System.nanoTime();
         MiniClusterWithClientResource resource = new MiniClusterWithClientResource(configuration());
         try {
             resource.before();
+            LOG.info(
+                    "Flink MiniCluster ({} TMs x {} slot) started in {} ms",
+                    TASK_MANAGERS,
+                    SLOTS_PER_TASK_MANAGER,
+                    (System.nanoTime() - t0) / 1_000_000);
         } catch (Exception e) {
             throw new IllegalStateException("Flink MiniCluster failed to start", e);
         }
