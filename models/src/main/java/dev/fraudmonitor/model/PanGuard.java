@@ -1,0 +1,170 @@
+package dev.fraudmonitor.model;
+
+/**
+ * Finds and masks things that look like raw card numbers (PANs), so that nothing the job writes
+ * (dead letters, exception messages, logs) can leak one, even when a producer sends one by mistake.
+ *
+ * <p>A PAN here is a maximal run of 13 to 19 digits that passes the Luhn check; a single space or
+ * dash may sit between two digits ({@code 4111 1111 1111 1111}, {@code 4111-1111-1111-1111}). Runs
+ * shorter than 13 or longer than 19 digits are not PANs. Hand-written scanner, no regex: it runs on
+ * every string of every event.
+ */
+public final class PanGuard {
+    static final int MIN_DIGITS = 13;
+    static final int MAX_DIGITS = 19;
+    private static final int KEEP_FIRST = 6;
+    private static final int KEEP_LAST = 4;
+
+    private PanGuard() {}
+
+    /** True if {@code s} contains at least one PAN-like digit run. Null-safe. */
+    public static boolean containsPan(CharSequence s) {
+        if (s == null) {
+            return false;
+        }
+        int n = s.length();
+        if (n < MIN_DIGITS) {
+            return false;
+        }
+        int i = 0;
+        while (i < n) {
+            if (!isDigit(s.charAt(i))) {
+                i++;
+                continue;
+            }
+            int end = runEnd(s, i);
+            if (isPanRun(s, i, end)) {
+                return true;
+            }
+            i = end;
+        }
+        return false;
+    }
+
+    /**
+     * Returns {@code s} with every PAN-like run masked: the first 6 and last 4 digits are kept,
+     * other digits become {@code '*'}, separators are kept. Returns the same instance when there is
+     * nothing to mask; null stays null.
+     */
+    public static String mask(String s) {
+        if (s == null || s.length() < MIN_DIGITS) {
+            return s;
+        }
+        char[] out = null;
+        int n = s.length();
+        int i = 0;
+        while (i < n) {
+            if (!isDigit(s.charAt(i))) {
+                i++;
+                continue;
+            }
+            int end = runEnd(s, i);
+            if (isPanRun(s, i, end)) {
+                if (out == null) {
+                    out = s.toCharArray();
+                }
+                int digits = countDigits(s, i, end);
+                int k = 0;
+                for (int j = i; j < end; j++) {
+                    if (isDigit(s.charAt(j))) {
+                        if (k >= KEEP_FIRST && k < digits - KEEP_LAST) {
+                            out[j] = '*';
+                        }
+                        k++;
+                    }
+                }
+            }
+            i = end;
+        }
+        return out == null ? s : new String(out);
+    }
+
+    /** True if a JSON integer with this value would be a PAN (13–19 digits, Luhn-valid). */
+    static boolean isPanNumber(long value) {
+        if (value == Long.MIN_VALUE) {
+            return false; // 19 digits, but not Luhn-checked here: 9223372036854775808 fails Luhn
+        }
+        long v = Math.abs(value);
+        if (v < 1_000_000_000_000L) {
+            return false; // fewer than 13 digits; a long has at most 19
+        }
+        int sum = 0;
+        boolean dbl = false;
+        while (v > 0) {
+            int d = (int) (v % 10);
+            v /= 10;
+            if (dbl) {
+                d *= 2;
+                if (d > 9) {
+                    d -= 9;
+                }
+            }
+            sum += d;
+            dbl = !dbl;
+        }
+        return sum % 10 == 0;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static boolean isSeparator(char c) {
+        return c == ' ' || c == '-';
+    }
+
+    /** Exclusive end of the digit run starting at the digit {@code start}. */
+    private static int runEnd(CharSequence s, int start) {
+        int n = s.length();
+        int j = start + 1;
+        while (j < n) {
+            char c = s.charAt(j);
+            if (isDigit(c)) {
+                j++;
+            } else if (isSeparator(c) && j + 1 < n && isDigit(s.charAt(j + 1))) {
+                j += 2;
+            } else {
+                break;
+            }
+        }
+        return j;
+    }
+
+    private static int countDigits(CharSequence s, int start, int end) {
+        int count = 0;
+        for (int j = start; j < end; j++) {
+            if (isDigit(s.charAt(j))) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private static boolean isPanRun(CharSequence s, int start, int end) {
+        if (end - start < MIN_DIGITS) {
+            return false; // too short even without separators
+        }
+        int digits = countDigits(s, start, end);
+        if (digits < MIN_DIGITS || digits > MAX_DIGITS) {
+            return false;
+        }
+        int sum = 0;
+        boolean dbl = false;
+        for (int j = end - 1; j >= start; j--) {
+            char c = s.charAt(j);
+            if (!isDigit(c)) {
+                continue;
+            }
+            int d = c - '0';
+            if (dbl) {
+                d *= 2;
+                if (d > 9) {
+                    d -= 9;
+                }
+            }
+            sum += d;
+            dbl = !dbl;
+        }
+        return sum % 10 == 0;
+    }
+}
