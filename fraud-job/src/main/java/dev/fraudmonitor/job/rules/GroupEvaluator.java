@@ -1,0 +1,196 @@
+package dev.fraudmonitor.job.rules;
+
+import dev.fraudmonitor.job.event.ScoringEvent;
+import dev.fraudmonitor.model.ChangeKind;
+import dev.fraudmonitor.model.EventType;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Evaluates the enabled VELOCITY, NEW_VALUE and CHANGE_BEFORE_ORDER rules of one grouping kind
+ * against the state of one key of that kind ({@code kind.keyOf(e)}), updating the state.
+ *
+ * <p>Each shared aggregate is updated once per event, whatever number of rules read it. Per event
+ * the cost is bounded by the entries the key holds (bounded per aggregate), never by the number of
+ * events in a window.
+ */
+public final class GroupEvaluator {
+    private GroupEvaluator() {}
+
+    public static void evaluate(
+            RuleSet rs, GroupBy kind, GroupState st, ScoringEvent e, List<Hit> out) {
+        evaluate(rs, null, kind, st, e, out);
+    }
+
+    /**
+     * As {@link #evaluate(RuleSet, GroupBy, GroupState, ScoringEvent, List)}, applying the allow
+     * lists: when one of the event's values is allow-listed, no ACTIVE hit is emitted.
+     */
+    public static void evaluate(
+            RuleSet rs,
+            ListSnapshot lists,
+            GroupBy kind,
+            GroupState st,
+            ScoringEvent e,
+            List<Hit> out) {
+        boolean suppressActive = lists != null && lists.allowListed(e);
+        evaluate(rs, kind, st, e, suppressActive, out);
+    }
+
+    static void evaluate(
+            RuleSet rs,
+            GroupBy kind,
+            GroupState st,
+            ScoringEvent e,
+            boolean suppressActive,
+            List<Hit> out) {
+        long t = e.eventTime;
+        for (AggSpec s : rs.specs(kind)) {
+            switch (s.kind) {
+                case VELOCITY:
+                    velocity(rs, s, st, e, t, suppressActive, out);
+                    break;
+                case NEW_VALUE:
+                    newValue(rs, s, st, e, t, suppressActive, out);
+                    break;
+                case CHANGE_BEFORE_ORDER:
+                    changeBeforeOrder(rs, s, st, e, t, suppressActive, out);
+                    break;
+                default:
+                    break;
+            }
+        }
+    }
+
+    private static void velocity(
+            RuleSet rs,
+            AggSpec s,
+            GroupState st,
+            ScoringEvent e,
+            long t,
+            boolean suppress,
+            List<Hit> out) {
+        if (!s.filter.matches(e)) return;
+        if (s.aggregate == Aggregate.DISTINCT) {
+            String v = s.attribute.valueOf(e);
+            if (v == null) return;
+            st.touchValue(s, Hashing.fnv64(v), t, GroupState.DISTINCT_CAP);
+        } else {
+            long amount = s.aggregate == Aggregate.COUNT ? 1 : e.amountMinor;
+            st.addToBucket(s, t, amount);
+        }
+        for (Rule r : s.rules) {
+            if (suppress && r.mode() == RuleMode.ACTIVE) continue;
+            long from = t - r.window().toMillis();
+            long observed =
+                    s.aggregate == Aggregate.DISTINCT
+                            ? st.countValues(s, from, t)
+                            : st.sumBuckets(s, from, t);
+            if (observed > r.threshold()) {
+                fire(
+                        rs,
+                        r,
+                        st,
+                        t,
+                        Long.toString(observed),
+                        Long.toString(r.threshold()),
+                        r.window(),
+                        out);
+            }
+        }
+    }
+
+    private static void newValue(
+            RuleSet rs,
+            AggSpec s,
+            GroupState st,
+            ScoringEvent e,
+            long t,
+            boolean suppress,
+            List<Hit> out) {
+        if (!s.filter.matches(e)) return;
+        String v = s.attribute.valueOf(e);
+        if (v == null) return;
+        long h = Hashing.fnv64(v);
+        for (Rule r : s.rules) {
+            if (suppress && r.mode() == RuleMode.ACTIVE) continue;
+            long from = t - r.history().toMillis();
+            int known = st.countValuesSince(s, from);
+            if (known > 0 && !st.hasValueSince(s, h, from)) {
+                // Countries are not personal identifiers; hashes are not worth showing to a rep.
+                String observed =
+                        s.attribute == Attribute.COUNTRY ? v : "a new " + s.attribute.words();
+                String threshold =
+                        known
+                                + " known "
+                                + s.attribute.words()
+                                + (known == 1 ? "" : "s")
+                                + " in "
+                                + Templates.words(r.history());
+                fire(rs, r, st, t, observed, threshold, r.history(), out);
+            }
+        }
+        st.touchValue(s, h, t, GroupState.HISTORY_CAP);
+    }
+
+    private static void changeBeforeOrder(
+            RuleSet rs,
+            AggSpec s,
+            GroupState st,
+            ScoringEvent e,
+            long t,
+            boolean suppress,
+            List<Hit> out) {
+        if (e.type == EventType.ACCOUNT_CHANGE) {
+            ChangeKind c = EventFilter.changeOf(e);
+            if (c != null) st.recordChange(s, c.ordinal(), t);
+            return;
+        }
+        if (e.type != EventType.ORDER_PLACED) return;
+        for (Rule r : s.rules) {
+            if (suppress && r.mode() == RuleMode.ACTIVE) continue;
+            int i = st.latestChange(s, r.changeMask(), t - r.window().toMillis(), t);
+            if (i < 0) continue;
+            String change =
+                    ChangeKind.values()[(int) st.val[i]].name().toLowerCase().replace('_', ' ');
+            String observed =
+                    change + " change " + Templates.words(t - st.time[i]) + " before the order";
+            if (t == st.time[i]) observed = change + " change at the time of the order";
+            fire(rs, r, st, t, observed, Templates.words(r.window()), r.window(), out);
+        }
+    }
+
+    static void fire(
+            RuleSet rs,
+            Rule r,
+            GroupState st,
+            long t,
+            String observed,
+            String threshold,
+            java.time.Duration window,
+            List<Hit> out) {
+        boolean repeat = st.recordFire(r.idHash(), t, rs.alertCooldownMillis());
+        Map<String, String> v = new HashMap<>(8);
+        v.put("observed", observed);
+        v.put("threshold", threshold);
+        v.put("ruleId", r.id());
+        if (window != null) v.put("window", Templates.words(window));
+        GroupBy g = r.groupBy() == null ? GroupBy.SESSION : r.groupBy();
+        v.put("groupBy", g.words());
+        if (r.attribute() != null) v.put("attribute", r.attribute().words());
+        else if (r.list() != null)
+            v.put("attribute", r.list().name().toLowerCase().replace('_', ' '));
+        out.add(
+                new Hit(
+                        r.id(),
+                        r.version(),
+                        r.mode(),
+                        r.weight(),
+                        Templates.render(r.description(), v),
+                        observed,
+                        threshold,
+                        g,
+                        repeat));
+    }
+}
