@@ -114,33 +114,37 @@ public class GroupState {
         long b = Math.floorDiv(t, w) * w;
         long oldest = t - s.retentionMillis;
         int n = size();
-        int hit = -1;
-        int stale = 0;
+        boolean realigned = false;
         for (int i = 0; i < n; i++) {
             if (spec[i] != s.id) continue;
-            long bt = Math.floorDiv(time[i], w) * w; // re-align buckets after a width change
-            time[i] = bt;
-            if (bt <= oldest) {
-                stale++;
-            } else if (bt == b) {
-                if (hit < 0) hit = i;
-                else { // merge duplicates left by a width change
-                    val[hit] += val[i];
-                    time[i] = Long.MIN_VALUE;
-                    stale++;
-                }
+            long bt = Math.floorDiv(time[i], w) * w;
+            if (bt != time[i]) { // the rule set changed the bucket width: re-align, keep the counts
+                time[i] = bt;
+                realigned = true;
             }
         }
-        if (stale > 0) {
-            removeStale(s.id, oldest);
-            hit = find(s.id, b);
-        }
+        if (realigned) mergeDuplicateBuckets(s.id);
+        removeStale(s.id, oldest);
+        int hit = find(s.id, b);
         if (hit >= 0) {
             val[hit] += amount;
         } else {
             append(s.id, b, amount);
         }
         extend(b + s.retentionMillis);
+    }
+
+    private void mergeDuplicateBuckets(int id) {
+        int n = size();
+        for (int i = 0; i < n; i++) {
+            if (spec[i] != id || time[i] == Long.MIN_VALUE) continue;
+            for (int j = i + 1; j < n; j++) {
+                if (spec[j] == id && time[j] == time[i]) {
+                    val[i] += val[j];
+                    time[j] = Long.MIN_VALUE; // removed by removeStale
+                }
+            }
+        }
     }
 
     /** Sum of this aggregate's buckets whose start lies in (from, to]. */

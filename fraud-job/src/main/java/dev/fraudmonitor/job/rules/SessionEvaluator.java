@@ -49,8 +49,9 @@ public final class SessionEvaluator {
                     break;
             }
         }
-        GroupEvaluator.evaluate(rs, GroupBy.SESSION, st.group(), e, allow, out);
-        if (st.group.isEmpty() && st.group.expiresAt == 0) st.group = null;
+        if (!rs.specs(GroupBy.SESSION).isEmpty()) {
+            GroupEvaluator.evaluate(rs, GroupBy.SESSION, st.group(), e, allow, out);
+        }
     }
 
     private static void mismatch(
