@@ -150,4 +150,49 @@ public final class JobRunner implements AutoCloseable {
         }
         jobs.clear();
     }
+
+    /**
+     * The exceptions the job has seen (each one a failure that restarted or ended it), read from
+     * the cluster's REST API; empty means it never failed.
+     */
+    public static List<String> failures(
+            org.apache.flink.configuration.Configuration clientConfig,
+            org.apache.flink.api.common.JobID jobId) {
+        String host = clientConfig.get(org.apache.flink.configuration.RestOptions.ADDRESS);
+        int port = clientConfig.get(org.apache.flink.configuration.RestOptions.PORT);
+        try {
+            java.net.http.HttpResponse<String> r =
+                    java.net.http.HttpClient.newHttpClient()
+                            .send(
+                                    java.net.http.HttpRequest.newBuilder(
+                                                    java.net.URI.create(
+                                                            "http://"
+                                                                    + host
+                                                                    + ":"
+                                                                    + port
+                                                                    + "/jobs/"
+                                                                    + jobId
+                                                                    + "/exceptions"))
+                                            .build(),
+                                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            com.fasterxml.jackson.databind.JsonNode entries =
+                    new com.fasterxml.jackson.databind.ObjectMapper()
+                            .readTree(r.body())
+                            .path("exceptionHistory")
+                            .path("entries");
+            List<String> out = new ArrayList<>();
+            for (com.fasterxml.jackson.databind.JsonNode e : entries) {
+                out.add(
+                        e.path("exceptionName").asText()
+                                + ": "
+                                + e.path("stacktrace").asText().lines().findFirst().orElse(""));
+            }
+            return out;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read job exceptions over REST", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
 }

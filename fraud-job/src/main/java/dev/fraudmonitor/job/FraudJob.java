@@ -1,0 +1,133 @@
+package dev.fraudmonitor.job;
+
+import dev.fraudmonitor.job.config.ConfigException;
+import dev.fraudmonitor.job.config.JobConfig;
+import dev.fraudmonitor.job.event.Decoded;
+import dev.fraudmonitor.job.io.KafkaIO;
+import dev.fraudmonitor.job.io.RedisHoldSink;
+import java.time.Duration;
+import java.util.Arrays;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Entry point: reads the configuration, connects {@link FraudTopology} to Kafka and Redis, and runs
+ * it. The same jar runs on a Flink cluster ({@code flink run}) and inside the embedded demo.
+ */
+public final class FraudJob {
+    private static final Logger LOG = LoggerFactory.getLogger(FraudJob.class);
+    public static final String JOB_NAME = "checkout-fraud-monitor";
+
+    private FraudJob() {}
+
+    public static void main(String[] args) throws Exception {
+        if (Arrays.asList(args).contains("--help")) {
+            System.out.println("Checkout fraud monitor: Flink job\n\n" + JobConfig.help());
+            return;
+        }
+        JobConfig config;
+        try {
+            config = JobConfig.fromArgs(args, System.getenv());
+        } catch (ConfigException e) {
+            System.err.println("Configuration error: " + e.getMessage());
+            System.err.println("Run with --help to list every option.");
+            System.exit(2);
+            return;
+        }
+        LOG.info("Starting {} with\n{}", JOB_NAME, config.describe());
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(config));
+        define(env, config);
+        env.execute(JOB_NAME);
+    }
+
+    /** Starts the job without waiting for it to finish (demo, tests, benchmarks). */
+    public static JobClient start(StreamExecutionEnvironment env, JobConfig config)
+            throws Exception {
+        define(env, config);
+        return env.executeAsync(JOB_NAME);
+    }
+
+    /**
+     * Settings the job relies on: exactly-once checkpoints, no silent Kryo fallback, object reuse
+     * (operators never keep references to their input), restarts with backoff.
+     */
+    public static Configuration flinkConfiguration(JobConfig config) {
+        Configuration flink = new Configuration();
+        flink.set(
+                CheckpointingOptions.CHECKPOINTING_INTERVAL,
+                config.get(JobConfig.CHECKPOINT_INTERVAL));
+        flink.set(
+                CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE,
+                CheckpointingMode.EXACTLY_ONCE);
+        flink.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, 10);
+        String dir = config.get(JobConfig.CHECKPOINT_DIR);
+        if (!dir.isEmpty()) {
+            flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir);
+        }
+        flink.set(
+                StateBackendOptions.STATE_BACKEND,
+                config.get(JobConfig.STATE_BACKEND) == JobConfig.StateBackend.ROCKSDB
+                        ? "rocksdb"
+                        : "hashmap");
+        flink.set(PipelineOptions.GENERIC_TYPES, false);
+        flink.set(PipelineOptions.OBJECT_REUSE, true);
+        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+        flink.set(
+                RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF,
+                Duration.ofMillis(500));
+        flink.set(
+                RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF,
+                Duration.ofSeconds(30));
+        return flink;
+    }
+
+    /** Adds source, topology and sinks to {@code env}. */
+    public static void define(StreamExecutionEnvironment env, JobConfig config) {
+        env.setParallelism(config.get(JobConfig.PARALLELISM));
+        WatermarkStrategy<Decoded> watermarks =
+                WatermarkStrategy.<Decoded>forBoundedOutOfOrderness(
+                                config.get(JobConfig.WATERMARK_DELAY))
+                        // A rejected record has no trustworthy event time; it must not move the
+                        // watermark.
+                        .withTimestampAssigner(
+                                (d, kafkaTimestamp) ->
+                                        d.event != null ? d.event.eventTime : Long.MIN_VALUE)
+                        .withIdleness(config.get(JobConfig.IDLE_TIMEOUT));
+        DataStream<Decoded> decoded =
+                env.fromSource(
+                                KafkaIO.source(config),
+                                watermarks,
+                                "kafka: " + config.get(JobConfig.TOPIC_EVENTS))
+                        .uid("kafka-source");
+
+        FraudTopology.Outputs out = FraudTopology.build(decoded, config);
+
+        out.alerts()
+                .sinkTo(KafkaIO.outputSink(config, config.get(JobConfig.TOPIC_ALERTS), "alerts"))
+                .name("kafka: " + config.get(JobConfig.TOPIC_ALERTS))
+                .uid("alerts-sink");
+        out.holds()
+                .sinkTo(KafkaIO.outputSink(config, config.get(JobConfig.TOPIC_HOLDS), "holds"))
+                .name("kafka: " + config.get(JobConfig.TOPIC_HOLDS))
+                .uid("holds-sink");
+        out.holds()
+                .sinkTo(new RedisHoldSink(config))
+                .name("redis: hold records")
+                .uid("redis-hold-sink");
+        out.deadLetters()
+                .sinkTo(KafkaIO.deadLetterSink(config))
+                .name("kafka: " + config.get(JobConfig.TOPIC_DLQ))
+                .uid("dlq-sink");
+    }
+}

@@ -1,0 +1,78 @@
+package dev.fraudmonitor.job;
+
+import dev.fraudmonitor.job.config.JobConfig;
+import dev.fraudmonitor.job.event.Decoded;
+import dev.fraudmonitor.job.event.GroupCopy;
+import dev.fraudmonitor.job.event.HitMessage;
+import dev.fraudmonitor.job.event.Output;
+import dev.fraudmonitor.job.event.ScoringEvent;
+import dev.fraudmonitor.job.operators.DecisionStage;
+import dev.fraudmonitor.job.operators.GroupStage;
+import dev.fraudmonitor.job.operators.SessionStage;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The whole job as one function of its input: decoded records in, alerts, holds and dead letters
+ * out. {@link FraudJob} connects it to Kafka and Redis; tests connect it to whatever they need. See
+ * docs/ARCHITECTURE.md for the picture.
+ */
+public final class FraudTopology {
+    static final OutputTag<byte[]> DEAD_LETTERS =
+            new OutputTag<>("dead-letters", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+
+    private FraudTopology() {}
+
+    /** The outputs of the topology. */
+    public record Outputs(
+            DataStream<Output> alerts, DataStream<Output> holds, DataStream<byte[]> deadLetters) {}
+
+    public static Outputs build(DataStream<Decoded> decoded, JobConfig config) {
+        SingleOutputStreamOperator<ScoringEvent> events =
+                decoded.process(new SplitDeadLetters())
+                        .name("valid events")
+                        .uid("split-dead-letters");
+        DataStream<byte[]> deadLetters = events.getSideOutput(DEAD_LETTERS);
+
+        SingleOutputStreamOperator<GroupCopy> copies =
+                events.keyBy(e -> e.sessionId, TypeInformation.of(String.class))
+                        .process(new SessionStage(config))
+                        .name("session: dedup, session rules, fan-out")
+                        .uid("session-stage");
+
+        SingleOutputStreamOperator<HitMessage> groupHits =
+                copies.keyBy(c -> c.key, TypeInformation.of(String.class))
+                        .process(new GroupStage(config))
+                        .name("group: velocity and history rules")
+                        .uid("group-stage");
+
+        SingleOutputStreamOperator<Output> alerts =
+                copies.getSideOutput(SessionStage.HITS)
+                        .union(groupHits)
+                        .keyBy(h -> h.sessionId, TypeInformation.of(String.class))
+                        .process(new DecisionStage(config))
+                        .name("decision: score, alert, hold")
+                        .uid("decision-stage");
+
+        return new Outputs(alerts, alerts.getSideOutput(DecisionStage.HOLDS), deadLetters);
+    }
+
+    /** Valid events go on; dead letters leave by a side output. */
+    static final class SplitDeadLetters extends ProcessFunction<Decoded, ScoringEvent> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void processElement(Decoded d, Context ctx, Collector<ScoringEvent> out) {
+            if (d.event != null) {
+                out.collect(d.event);
+            } else {
+                ctx.output(DEAD_LETTERS, d.deadLetter);
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package dev.fraudmonitor.job.event;
+
+import dev.fraudmonitor.job.rules.GroupBy;
+
+/** One copy of an event for one grouping key (an account, an IP, a card...) some rule needs. */
+public class GroupCopy {
+    /** Grouping kind and value, e.g. {@code "IP|203.0.113.7"}; the key of the group stage. */
+    public String key;
+
+    public GroupBy kind;
+    public ScoringEvent event;
+
+    public GroupCopy() {}
+
+    public GroupCopy(GroupBy kind, String value, ScoringEvent event) {
+        this.key = kind.name() + '|' + value;
+        this.kind = kind;
+        this.event = event;
+    }
+}

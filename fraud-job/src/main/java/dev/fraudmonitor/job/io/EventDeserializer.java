@@ -1,0 +1,93 @@
+package dev.fraudmonitor.job.io;
+
+import dev.fraudmonitor.job.event.Decoded;
+import dev.fraudmonitor.job.event.ScoringEvent;
+import dev.fraudmonitor.job.event.ScoringEvents;
+import dev.fraudmonitor.job.metrics.FraudMetrics;
+import dev.fraudmonitor.model.CheckoutEvent;
+import dev.fraudmonitor.model.DeadLetter;
+import dev.fraudmonitor.model.EventCodec;
+import dev.fraudmonitor.model.InvalidEventException;
+import dev.fraudmonitor.model.Json;
+import dev.fraudmonitor.model.RejectReason;
+import java.time.Instant;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Decodes and validates each Kafka record once, in the source, straight into the compact event.
+ * Anything invalid becomes a redacted dead letter that names the reason and the source offset; it
+ * never throws, so bad input can neither stop nor restart the job.
+ */
+public final class EventDeserializer implements KafkaRecordDeserializationSchema<Decoded> {
+    private static final long serialVersionUID = 1L;
+
+    private final int maxBytes;
+    private final long maxFutureMillis;
+    private final int maxPayloadChars;
+    private transient EventCodec codec;
+    private transient FraudMetrics metrics;
+
+    public EventDeserializer(int maxBytes, long maxFutureMillis, int maxPayloadChars) {
+        this.maxBytes = maxBytes;
+        this.maxFutureMillis = maxFutureMillis;
+        this.maxPayloadChars = maxPayloadChars;
+    }
+
+    @Override
+    public void open(DeserializationSchema.InitializationContext context) {
+        codec = new EventCodec(maxBytes);
+        metrics = FraudMetrics.get();
+    }
+
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Decoded> out) {
+        if (codec == null) {
+            open(null);
+        }
+        byte[] value = record.value() == null ? new byte[0] : record.value();
+        long ingest = record.timestamp() > 0 ? record.timestamp() : System.currentTimeMillis();
+        try {
+            CheckoutEvent event = codec.decode(value);
+            long eventTime = event.occurredAt().toEpochMilli();
+            if (eventTime > ingest + maxFutureMillis) {
+                throw new InvalidEventException(
+                        RejectReason.BAD_TIMESTAMP,
+                        "occurredAt",
+                        "occurredAt: "
+                                + event.occurredAt()
+                                + " is more than "
+                                + maxFutureMillis / 1000
+                                + " s ahead of the time the event reached Kafka ("
+                                + Instant.ofEpochMilli(ingest)
+                                + ")");
+            }
+            ScoringEvent e = ScoringEvents.from(event, ingest);
+            out.collect(Decoded.valid(e));
+        } catch (InvalidEventException e) {
+            metrics.invalid(e.reason());
+            DeadLetter dl =
+                    DeadLetter.of(
+                            e,
+                            record.topic(),
+                            record.partition(),
+                            record.offset(),
+                            Instant.ofEpochMilli(ingest),
+                            value,
+                            maxPayloadChars);
+            try {
+                out.collect(Decoded.rejected(Json.mapper().writeValueAsBytes(dl)));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException impossible) {
+                throw new IllegalStateException("Cannot encode a dead letter", impossible);
+            }
+        }
+    }
+
+    @Override
+    public TypeInformation<Decoded> getProducedType() {
+        return TypeInformation.of(Decoded.class);
+    }
+}

@@ -1,0 +1,254 @@
+package dev.fraudmonitor.job.io;
+
+import dev.fraudmonitor.job.config.JobConfig;
+import dev.fraudmonitor.job.metrics.FraudMetrics;
+import dev.fraudmonitor.job.rules.ListKind;
+import dev.fraudmonitor.job.rules.ListSnapshot;
+import dev.fraudmonitor.job.rules.RuleSet;
+import dev.fraudmonitor.job.rules.RuleSetException;
+import dev.fraudmonitor.job.rules.RuleSetParser;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * The rule set and lists in force, shared by every operator in a JVM and kept fresh by polling
+ * Redis.
+ *
+ * <p>Operators call {@link #acquire} in {@code open()}: it returns only once a valid rule set is
+ * loaded, so no event is scored before the rules are there (broadcast state gives no such
+ * ordering). Afterwards a background thread polls Redis; a changed rule set is validated as a whole
+ * and either put in force or rejected (the last good set stays). If Redis is unreachable, scoring
+ * goes on with the last good set and the metrics say so.
+ */
+public final class RulesProvider implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RulesProvider.class);
+    private static final Map<String, RulesProvider> SHARED = new HashMap<>();
+    private static final long LIST_REFRESH_MILLIS = 30_000;
+
+    /** The rules and lists in force, swapped atomically. */
+    public record Snapshot(RuleSet rules, ListSnapshot lists) {}
+
+    private final String id;
+    private final RedisKeys keys;
+    private final RedisClient redis;
+    private final ScheduledExecutorService poller;
+    private final FraudMetrics metrics = FraudMetrics.get();
+    private volatile Snapshot current;
+    private String lastRulesText;
+    private String lastRejectedText;
+    private String lastListsVersion;
+    private long lastListsLoad;
+    private boolean redisDown;
+    private int refs;
+
+    private RulesProvider(String id, JobConfig config) {
+        this.id = id;
+        this.keys = new RedisKeys(config.get(JobConfig.REDIS_PREFIX));
+        this.redis =
+                RedisClients.create(
+                        config.get(JobConfig.REDIS_URL), config.get(JobConfig.REDIS_TIMEOUT));
+        this.poller =
+                Executors.newSingleThreadScheduledExecutor(
+                        r -> {
+                            Thread t = new Thread(r, "rules-poller");
+                            t.setDaemon(true);
+                            return t;
+                        });
+    }
+
+    /** The JVM's provider for this Redis and prefix, with a valid rule set loaded. */
+    public static RulesProvider acquire(JobConfig config) {
+        String id = config.get(JobConfig.REDIS_URL) + "|" + config.get(JobConfig.REDIS_PREFIX);
+        RulesProvider p;
+        synchronized (SHARED) {
+            p = SHARED.get(id);
+            if (p == null) {
+                p = new RulesProvider(id, config);
+                try {
+                    p.loadInitial(
+                            config.get(JobConfig.RULES_INITIAL_TIMEOUT),
+                            config.get(JobConfig.REDIS_URL));
+                } catch (RuntimeException e) {
+                    p.shutdown();
+                    throw e;
+                }
+                long every = config.get(JobConfig.RULES_POLL_INTERVAL).toMillis();
+                RulesProvider self = p;
+                p.poller.scheduleWithFixedDelay(
+                        self::pollSafely, every, every, TimeUnit.MILLISECONDS);
+                SHARED.put(id, p);
+            }
+            p.refs++;
+        }
+        return p;
+    }
+
+    public Snapshot current() {
+        return current;
+    }
+
+    @Override
+    public void close() {
+        synchronized (SHARED) {
+            if (--refs > 0) {
+                return;
+            }
+            SHARED.remove(id);
+        }
+        shutdown();
+    }
+
+    private void shutdown() {
+        poller.shutdownNow();
+        redis.close();
+    }
+
+    private void loadInitial(Duration timeout, String url) {
+        long deadline = System.currentTimeMillis() + timeout.toMillis();
+        String problem = "not tried";
+        while (true) {
+            try {
+                String text = redis.get(keys.rules());
+                if (text == null) {
+                    problem = "there is no rule set at key '" + keys.rules() + "'";
+                } else {
+                    try {
+                        RuleSet rules = RuleSetParser.parse(text);
+                        ListSnapshot lists = loadLists();
+                        lastRulesText = text;
+                        current = new Snapshot(rules, lists);
+                        metrics.rulesLoaded(rules.version(), lists.version());
+                        metrics.redisOk();
+                        LOG.info(
+                                "Rule set version {} in force ({} rules); lists version {}",
+                                rules.version(),
+                                rules.rules().size(),
+                                lists.version());
+                        return;
+                    } catch (RuleSetException e) {
+                        problem =
+                                "the rule set at key '"
+                                        + keys.rules()
+                                        + "' is invalid: "
+                                        + e.getMessage();
+                    }
+                }
+            } catch (RuntimeException e) {
+                problem =
+                        "Redis at "
+                                + url.replaceAll("//[^/@]*@", "//***@")
+                                + " is unreachable: "
+                                + e.getMessage();
+            }
+            if (System.currentTimeMillis() >= deadline) {
+                throw new IllegalStateException(
+                        "No valid rule set to score with: "
+                                + problem
+                                + ". Load one with `rules load rules/default-rules.json` (see README), then restart the job.");
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for the rule set", e);
+            }
+        }
+    }
+
+    private void pollSafely() {
+        try {
+            poll();
+            if (redisDown) {
+                redisDown = false;
+                LOG.info("Redis is reachable again; rule reload resumed");
+            }
+            metrics.redisOk();
+        } catch (RuntimeException e) {
+            metrics.redisError("rules");
+            metrics.ruleReloadFailure("unreachable");
+            if (!redisDown) {
+                redisDown = true;
+                LOG.warn(
+                        "Redis unreachable ({}); scoring goes on with rule set version {}",
+                        e.toString(),
+                        current.rules().version());
+            }
+        }
+    }
+
+    private void poll() {
+        String text = redis.get(keys.rules());
+        if (text == null) {
+            if (lastRejectedText != null || lastRulesText != null) {
+                // Deleting the key is not a way to switch rules off; keep the last good set.
+                if (!"".equals(lastRejectedText)) {
+                    LOG.error(
+                            "Rule set key '{}' was deleted; keeping version {} in force",
+                            keys.rules(),
+                            current.rules().version());
+                    metrics.ruleReloadFailure("missing");
+                    lastRejectedText = "";
+                }
+            }
+        } else if (!text.equals(lastRulesText) && !text.equals(lastRejectedText)) {
+            try {
+                RuleSet rules = RuleSetParser.parse(text);
+                lastRulesText = text;
+                lastRejectedText = null;
+                current = new Snapshot(rules, current.lists());
+                metrics.rulesLoaded(rules.version(), current.lists().version());
+                LOG.info(
+                        "Rule set version {} in force ({} rules)",
+                        rules.version(),
+                        rules.rules().size());
+            } catch (RuleSetException e) {
+                lastRejectedText = text;
+                metrics.ruleReloadFailure("invalid");
+                LOG.error(
+                        "Rejected the new rule set at '{}'; version {} stays in force. Problems: {}",
+                        keys.rules(),
+                        current.rules().version(),
+                        e.getMessage());
+            }
+        }
+        String listsVersion = redis.get(keys.listsVersion());
+        long now = System.currentTimeMillis();
+        if (!java.util.Objects.equals(listsVersion, lastListsVersion)
+                || now - lastListsLoad >= LIST_REFRESH_MILLIS) {
+            ListSnapshot lists = loadLists();
+            current = new Snapshot(current.rules(), lists);
+            metrics.rulesLoaded(current.rules().version(), lists.version());
+        }
+    }
+
+    private ListSnapshot loadLists() {
+        String v = redis.get(keys.listsVersion());
+        Map<ListKind, Set<String>> block = new EnumMap<>(ListKind.class);
+        Map<ListKind, Set<String>> allow = new EnumMap<>(ListKind.class);
+        for (ListKind kind : ListKind.values()) {
+            block.put(kind, Set.copyOf(redis.smembers(keys.list(true, kind))));
+            allow.put(kind, Set.copyOf(redis.smembers(keys.list(false, kind))));
+        }
+        lastListsVersion = v;
+        lastListsLoad = System.currentTimeMillis();
+        long version = v == null ? 0 : parseLongOr(v, 0);
+        return new ListSnapshot(version, block, allow);
+    }
+
+    private static long parseLongOr(String s, long fallback) {
+        try {
+            return Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.fraudmonitor.job.operators;
+
+import dev.fraudmonitor.job.config.JobConfig;
+import dev.fraudmonitor.job.event.GroupCopy;
+import dev.fraudmonitor.job.event.HitMessage;
+import dev.fraudmonitor.job.io.RulesProvider;
+import dev.fraudmonitor.job.metrics.FraudMetrics;
+import dev.fraudmonitor.job.rules.GroupEvaluator;
+import dev.fraudmonitor.job.rules.GroupState;
+import dev.fraudmonitor.job.rules.Hit;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Keyed by one grouping value (an account, an IP, a card...): keeps that key's bucketed aggregates
+ * and history, and evaluates every rule grouped by that kind in one pass. Only hits travel on.
+ *
+ * <p>State is dropped by an event-time timer once nothing in it is inside any rule's window, so
+ * idle keys do not leak.
+ */
+public class GroupStage extends KeyedProcessFunction<String, GroupCopy, HitMessage> {
+    private static final long serialVersionUID = 1L;
+
+    static final ValueStateDescriptor<GroupState> STATE =
+            new ValueStateDescriptor<>("group", TypeInformation.of(GroupState.class));
+
+    private final JobConfig config;
+    private transient RulesProvider rules;
+    private transient ValueState<GroupState> state;
+    private transient List<Hit> hits;
+
+    public GroupStage(JobConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        FraudMetrics.get().serve(config.get(JobConfig.METRICS_PORT));
+        rules = RulesProvider.acquire(config);
+        state = getRuntimeContext().getState(STATE);
+        hits = new ArrayList<>();
+    }
+
+    @Override
+    public void close() {
+        if (rules != null) {
+            rules.close();
+        }
+    }
+
+    @Override
+    public void processElement(GroupCopy copy, Context ctx, Collector<HitMessage> out)
+            throws Exception {
+        RulesProvider.Snapshot snapshot = rules.current();
+        GroupState st = state.value();
+        if (st == null) {
+            st = new GroupState();
+        }
+        hits.clear();
+        GroupEvaluator.evaluate(snapshot.rules(), copy.kind, st, copy.event, hits);
+        state.update(st);
+        ctx.timerService().registerEventTimeTimer(Timers.roundUp(st.nextExpiry()));
+        long version = snapshot.rules().version();
+        for (Hit hit : hits) {
+            out.collect(HitMessage.of(copy.event, version, hit));
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<HitMessage> out)
+            throws Exception {
+        GroupState st = state.value();
+        if (st == null) {
+            return;
+        }
+        if (st.expire(timestamp, rules.current().rules())) {
+            state.clear();
+        } else {
+            state.update(st);
+            long next = st.nextExpiry();
+            if (next > timestamp) {
+                ctx.timerService().registerEventTimeTimer(Timers.roundUp(next));
+            }
+        }
+    }
+}

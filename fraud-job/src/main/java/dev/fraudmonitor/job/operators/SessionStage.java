@@ -1,0 +1,132 @@
+package dev.fraudmonitor.job.operators;
+
+import dev.fraudmonitor.job.config.JobConfig;
+import dev.fraudmonitor.job.event.GroupCopy;
+import dev.fraudmonitor.job.event.HitMessage;
+import dev.fraudmonitor.job.event.ScoringEvent;
+import dev.fraudmonitor.job.io.RulesProvider;
+import dev.fraudmonitor.job.metrics.FraudMetrics;
+import dev.fraudmonitor.job.rules.GroupBy;
+import dev.fraudmonitor.job.rules.Hit;
+import dev.fraudmonitor.job.rules.SessionEvaluator;
+import dev.fraudmonitor.job.rules.SessionState;
+import dev.fraudmonitor.model.EventType;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Keyed by session: drops repeated events, evaluates the rules that need only the session (and the
+ * lists), and fans each event out once per grouping key the rule set needs.
+ *
+ * <p>De-duplication lives here, before the fan-out, so a repeated event is counted by no rule. Its
+ * horizon is the session's lifetime ({@code session.ttl} after the session's last event).
+ */
+public class SessionStage extends KeyedProcessFunction<String, ScoringEvent, GroupCopy> {
+    private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<HitMessage> HITS =
+            new OutputTag<>("session-hits", TypeInformation.of(HitMessage.class));
+
+    static final ValueStateDescriptor<SessionState> STATE =
+            new ValueStateDescriptor<>("session", TypeInformation.of(SessionState.class));
+    static final MapStateDescriptor<String, Long> SEEN =
+            new MapStateDescriptor<>("seen-event-ids", Types.STRING, Types.LONG);
+    static final ValueStateDescriptor<Long> LAST_SEEN =
+            new ValueStateDescriptor<>("last-event-time", Types.LONG);
+
+    private final JobConfig config;
+    private final long ttlMillis;
+    private transient RulesProvider rules;
+    private transient FraudMetrics metrics;
+    private transient ValueState<SessionState> state;
+    private transient MapState<String, Long> seen;
+    private transient ValueState<Long> lastSeen;
+    private transient List<Hit> hits;
+
+    public SessionStage(JobConfig config) {
+        this.config = config;
+        this.ttlMillis = config.get(JobConfig.SESSION_TTL).toMillis();
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        FraudMetrics.get().serve(config.get(JobConfig.METRICS_PORT));
+        rules = RulesProvider.acquire(config);
+        metrics = FraudMetrics.get();
+        state = getRuntimeContext().getState(STATE);
+        seen = getRuntimeContext().getMapState(SEEN);
+        lastSeen = getRuntimeContext().getState(LAST_SEEN);
+        hits = new ArrayList<>();
+    }
+
+    @Override
+    public void close() {
+        if (rules != null) {
+            rules.close();
+        }
+    }
+
+    @Override
+    public void processElement(ScoringEvent e, Context ctx, Collector<GroupCopy> out)
+            throws Exception {
+        if (seen.contains(e.eventId)) {
+            metrics.duplicate();
+            return;
+        }
+        seen.put(e.eventId, e.eventTime);
+        metrics.event(e.type);
+        if (e.eventTime < ctx.timerService().currentWatermark()) {
+            metrics.late();
+        }
+
+        RulesProvider.Snapshot snapshot = rules.current();
+        SessionState st = state.value();
+        if (st == null) {
+            st = new SessionState();
+        }
+        hits.clear();
+        SessionEvaluator.evaluate(snapshot.rules(), snapshot.lists(), st, e, hits);
+        state.update(st);
+
+        long version = snapshot.rules().version();
+        for (Hit hit : hits) {
+            ctx.output(HITS, HitMessage.of(e, version, hit));
+        }
+        if (e.type == EventType.ORDER_PLACED) {
+            ctx.output(HITS, HitMessage.orderNotice(e, version));
+        }
+        for (GroupBy kind : snapshot.rules().groupings()) {
+            String value = kind.keyOf(e);
+            if (value != null) {
+                out.collect(new GroupCopy(kind, value, e));
+            }
+        }
+
+        Long last = lastSeen.value();
+        if (last == null || e.eventTime > last) {
+            lastSeen.update(e.eventTime);
+            ctx.timerService().registerEventTimeTimer(Timers.roundUp(e.eventTime + ttlMillis));
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<GroupCopy> out)
+            throws Exception {
+        Long last = lastSeen.value();
+        if (last == null || last + ttlMillis <= timestamp) {
+            state.clear();
+            seen.clear();
+            lastSeen.clear();
+        }
+    }
+}
