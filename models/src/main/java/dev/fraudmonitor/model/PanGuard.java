@@ -8,6 +8,12 @@ package dev.fraudmonitor.model;
  * dash may sit between two digits ({@code 4111 1111 1111 1111}, {@code 4111-1111-1111-1111}). Runs
  * shorter than 13 or longer than 19 digits are not PANs. Hand-written scanner, no regex: it runs on
  * every string of every event.
+ *
+ * <p>Identifiers are not card numbers: a run glued to a letter or underscore is part of a token (a
+ * hex hash, {@code abc4111...}), and a separated run whose groups are not card-like (3 to 6 digits
+ * each, as printed on cards) is part of something else, such as the tail of a UUID ({@code
+ * ...-5678-901234567890}). Without these two rules about one random UUID or hash in a few thousand
+ * would be rejected as a card number.
  */
 public final class PanGuard {
     static final int MIN_DIGITS = 13;
@@ -130,6 +136,28 @@ public final class PanGuard {
         return j;
     }
 
+    private static boolean isWordChar(char c) {
+        return Character.isLetter(c) || c == '_';
+    }
+
+    /** No separators, or every separated group is 3 to 6 digits long. */
+    private static boolean cardLikeGroups(CharSequence s, int start, int end) {
+        int group = 0;
+        boolean separated = false;
+        for (int j = start; j < end; j++) {
+            if (isDigit(s.charAt(j))) {
+                group++;
+            } else {
+                if (group < 3 || group > 6) {
+                    return false;
+                }
+                separated = true;
+                group = 0;
+            }
+        }
+        return !separated || (group >= 3 && group <= 6);
+    }
+
     private static int countDigits(CharSequence s, int start, int end) {
         int count = 0;
         for (int j = start; j < end; j++) {
@@ -143,6 +171,13 @@ public final class PanGuard {
     private static boolean isPanRun(CharSequence s, int start, int end) {
         if (end - start < MIN_DIGITS) {
             return false; // too short even without separators
+        }
+        if ((start > 0 && isWordChar(s.charAt(start - 1)))
+                || (end < s.length() && isWordChar(s.charAt(end)))) {
+            return false; // part of a token such as a hex hash
+        }
+        if (!cardLikeGroups(s, start, end)) {
+            return false;
         }
         int digits = countDigits(s, start, end);
         if (digits < MIN_DIGITS || digits > MAX_DIGITS) {

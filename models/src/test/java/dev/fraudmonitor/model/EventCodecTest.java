@@ -870,9 +870,9 @@ class EventCodecTest {
     @Test
     void exceptionMasksWhateverItIsGiven() {
         InvalidEventException e =
-                new InvalidEventException(RejectReason.BAD_VALUE, "f" + PAN, "value " + PAN);
+                new InvalidEventException(RejectReason.BAD_VALUE, "f." + PAN, "value " + PAN);
         assertEquals("value 411111******1111", e.getMessage());
-        assertEquals("f411111******1111", e.field());
+        assertEquals("f.411111******1111", e.field());
         assertNull(e.getCause());
         assertEquals(0, e.getStackTrace().length);
     }

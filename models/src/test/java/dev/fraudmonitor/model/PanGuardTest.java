@@ -50,13 +50,25 @@ class PanGuardTest {
                 "4111 1111 1111 1111",
                 "4111-1111-1111-1111",
                 "card: 4111111111111111, thanks",
-                "x4111111111111111y",
+                "pan=4111111111111111;",
                 "5500 0000 0000 0004",
                 "378282246310005",
                 "6011-0009-9013-9424"
             })
     void flagsLuhnValidRuns(String s) {
         assertTrue(PanGuard.containsPan(s), s);
+    }
+
+    @Test
+    void identifiersThatHappenToHoldALuhnValidRunAreNotCardNumbers() {
+        String uuidTail = "0003-123456789012";
+        assertTrue(PanGuard.containsPan(uuidTail.replace("-", "")), "the digits alone are a PAN");
+        assertFalse(PanGuard.containsPan("e3b0c442-abcd-ef01-" + uuidTail), "UUID tail");
+        assertFalse(
+                PanGuard.containsPan("x4111111111111111y"), "glued to letters: part of a token");
+        assertFalse(PanGuard.containsPan("9f86d08" + VISA16 + "b0f00a08"), "inside a hex hash");
+        assertFalse(PanGuard.containsPan("41111111-11111111"), "groups of 8 are not card-like");
+        assertTrue(PanGuard.containsPan("3782 822463 10005"), "Amex 4-6-5 grouping");
     }
 
     @Test
