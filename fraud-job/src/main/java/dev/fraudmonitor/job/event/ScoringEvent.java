@@ -3,21 +3,23 @@ package dev.fraudmonitor.job.event;
 import dev.fraudmonitor.model.EventType;
 
 /**
- * One validated checkout event, flattened into the compact form the job passes between
- * operators and rules.
+ * One validated checkout event, flattened into the compact form the job passes between operators
+ * and rules.
  *
  * <p>A public-field POJO on purpose: Flink serializes it with its POJO serializer (no Kryo), and
- * rules read fields without a type switch. Fields that do not apply to an event's type are null
- * (or 0 for numbers). It never holds a raw card number, password or full address: the contract
- * only carries hashes, BINs and last-4 digits, and the decoder rejects anything that looks like a
- * card number.
+ * rules read fields without a type switch. Fields that do not apply to an event's type are null (or
+ * 0 for numbers). It never holds a raw card number, password or full address: the contract only
+ * carries hashes, BINs and last-4 digits, and the decoder rejects anything that looks like a card
+ * number.
  */
 public class ScoringEvent {
     // Envelope.
     public String eventId;
     public EventType type;
+
     /** Event time, epoch millis ({@code occurredAt}). */
     public long eventTime;
+
     /** When the job read the event from Kafka (the Kafka record timestamp), epoch millis. */
     public long ingestTime;
 
@@ -43,7 +45,8 @@ public class ScoringEvent {
     // ACCOUNT_CHANGE: change kind name.
     public String change;
 
-    // PAYMENT_ATTEMPT and ORDER_PLACED (cardBin/cardLast4/cardCountry/emailDomain also FIELD_ENTERED).
+    // PAYMENT_ATTEMPT and ORDER_PLACED (cardBin/cardLast4/cardCountry/emailDomain also
+    // FIELD_ENTERED).
     public String orderId;
     public String cardHash;
     public String cardBin;
@@ -64,6 +67,14 @@ public class ScoringEvent {
     @Override
     public String toString() {
         // Identifiers only: enough to find the event, nothing a log should not hold.
-        return "ScoringEvent{" + type + " " + eventId + " session=" + sessionId + " t=" + eventTime + "}";
+        return "ScoringEvent{"
+                + type
+                + " "
+                + eventId
+                + " session="
+                + sessionId
+                + " t="
+                + eventTime
+                + "}";
     }
 }
