@@ -1118,7 +1118,7 @@ public final class CheckoutSimulator {
     public static void main(String[] args) throws Exception {
         Options o;
         try {
-            o = Options.parse(args, SIMULATOR_OPTIONS);
+            o = Options.parse(Demo.splitArgs(args), SIMULATOR_OPTIONS);
             if (o.has("help")) {
                 System.out.println(USAGE);
                 return;
