@@ -1,0 +1,1235 @@
+package dev.fraudmonitor.demo;
+
+import dev.fraudmonitor.model.AccountChangeData;
+import dev.fraudmonitor.model.ChangeKind;
+import dev.fraudmonitor.model.CheckoutEvent;
+import dev.fraudmonitor.model.EventData;
+import dev.fraudmonitor.model.EventType;
+import dev.fraudmonitor.model.FieldEnteredData;
+import dev.fraudmonitor.model.FieldKind;
+import dev.fraudmonitor.model.LoginData;
+import dev.fraudmonitor.model.LoginOutcome;
+import dev.fraudmonitor.model.OrderPlacedData;
+import dev.fraudmonitor.model.PageViewData;
+import dev.fraudmonitor.model.PaymentAttemptData;
+import dev.fraudmonitor.model.PaymentOutcome;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Simulated checkout traffic: many customers browsing, logging in, filling in checkout fields,
+ * paying and ordering at once, with attacks and benign look-alikes mixed in, every session labelled
+ * with its {@link Typology}.
+ *
+ * <p>Time is real: sessions unfold over tens of seconds of wall-clock time (a person takes a while
+ * to check out; the bot rule relies on it), and each event's {@code occurredAt} is the time it is
+ * sent minus up to 150 ms of jitter; about 3% of browsing events arrive up to 2 s out of order.
+ *
+ * <p>How a run goes: a few customers "warm up" first (an ordinary login from their usual device,
+ * country and IP, so that new-device/new-country rules have history to compare with); from 3.5 s
+ * on, one session of every typology is started ({@code everyTypology}, on by default, so a short
+ * run shows them all); from then on new sessions are started at the rate that keeps the event rate
+ * at {@code rate}, a fraction {@code attackRatio} of them attacks and half as many benign
+ * look-alikes. With a duration, no new session starts that would not finish in time (except the
+ * one-of-each sessions, which may run a few seconds past it), and the run ends when the last
+ * session has finished.
+ *
+ * <p>Deterministic given the seed and the start time: the sessions, ids, hashes and the order of
+ * events are the same every run; only the timestamps follow the clock (use {@link Ticker#virtual}
+ * to make those deterministic too).
+ *
+ * <p>Single-threaded: {@link #run} runs on the caller's thread; {@link #stop()} may be called from
+ * any thread.
+ */
+public final class CheckoutSimulator {
+
+    /**
+     * @param rate target events per second, over all sessions
+     * @param duration how long to start new sessions; null runs until {@link #stop()}
+     * @param attackRatio fraction of new sessions that are attacks, 0..1
+     * @param everyTypology start one session of every typology early in the run
+     */
+    public record Settings(
+            double rate, Duration duration, double attackRatio, long seed, boolean everyTypology) {
+        public Settings {
+            if (!(rate > 0) || Double.isInfinite(rate)) {
+                throw new IllegalArgumentException("rate must be a positive number: " + rate);
+            }
+            if (!(attackRatio >= 0 && attackRatio <= 1)) {
+                throw new IllegalArgumentException("attackRatio must be in 0..1: " + attackRatio);
+            }
+            if (duration != null && (duration.isNegative() || duration.isZero())) {
+                throw new IllegalArgumentException("duration must be positive: " + duration);
+            }
+        }
+
+        public static Settings defaults() {
+            return new Settings(50, null, 0.1, 42, true);
+        }
+    }
+
+    /** Customers warmed up at the start: enough victims for one of every typology and more. */
+    static final int WARMUP_CUSTOMERS = 12;
+
+    /** Warmed-up customers ordinary sessions leave alone, as victims/travellers/typists. */
+    static final int KEPT_CUSTOMERS = 4;
+
+    /** When the one-of-each sessions start, after the warm-up logins. */
+    static final long EVERY_TYPOLOGY_FROM_MS = 3_500;
+
+    static final long EVERY_TYPOLOGY_STEP_MS = 350;
+
+    /** A customer is a takeover/traveller/typo victim only this long after their last login. */
+    static final long HISTORY_GAP_MS = 2_000;
+
+    /** Earliest order in a session: the bot rule flags orders within 20 s of session start. */
+    static final long MIN_ORDER_AT_MS = 21_000;
+
+    /** Most orders one simulated customer places in a run (the velocity rules allow 3). */
+    static final int MAX_ORDERS_PER_CUSTOMER = 2;
+
+    static final int MAX_LATE_MS = 2_000;
+
+    private static final String[] HOME_COUNTRIES = {
+        "GB", "GB", "GB", "DE", "DE", "FR", "NL", "ES", "IT", "IE", "US", "SE", "PL"
+    };
+    private static final String[] RISKY_COUNTRIES = {"RO", "NG", "BR", "VN", "ID", "UA", "PH"};
+    private static final String[] TRAVEL_COUNTRIES = {"ES", "IT", "PT", "GR", "US", "JP", "TH"};
+    private static final String[] EMAIL_DOMAINS = {
+        "gmail.com",
+        "outlook.com",
+        "yahoo.com",
+        "icloud.com",
+        "gmx.de",
+        "orange.fr",
+        "web.de",
+        "hotmail.co.uk",
+        "proton.me"
+    };
+    private static final String[] BROWSERS = {
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko)"
+                + " Chrome/131.0.0.0 Safari/537.36",
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/605.1.15 (KHTML, like Gecko)"
+                + " Version/18.1 Safari/605.1.15",
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like"
+                + " Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
+        "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko)"
+                + " Chrome/131.0.0.0 Mobile Safari/537.36",
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"
+    };
+    private static final String[] BOTS = {
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)"
+                + " HeadlessChrome/131.0.0.0 Safari/537.36",
+        "python-requests/2.32.3",
+        "Go-http-client/1.1"
+    };
+    private static final String[] CATEGORIES = {
+        "shoes", "jackets", "bags", "kitchen", "toys", "garden", "phones", "books"
+    };
+    private static final String[] REFERRERS = {
+        "https://www.google.com/", "https://www.bing.com/", "https://www.instagram.com/"
+    };
+    private static final String[] DECLINE_CODES = {
+        "do_not_honor", "insufficient_funds", "invalid_cvc", "expired_card", "card_declined"
+    };
+    private static final char[] BASE32 = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
+
+    private final Settings settings;
+    private final SessionListener listener;
+    private final Random rnd;
+    private final Random jitter;
+    private final BlockList blockList;
+    private final List<Customer> customers = new ArrayList<>();
+    private final Set<String> usedIps = new HashSet<>();
+    private final PriorityQueue<Pending> queue =
+            new PriorityQueue<>(
+                    Comparator.comparingLong((Pending p) -> p.dueAt).thenComparingLong(p -> p.seq));
+    private final Map<Typology, AtomicLong> sessionCounts = new EnumMap<>(Typology.class);
+    private final AtomicLong eventsSent = new AtomicLong();
+    private final MessageDigest sha256;
+    private long pendingSeq;
+    private long scheduledEvents;
+    private int blockKindCursor;
+    private volatile boolean stopRequested;
+
+    public CheckoutSimulator(Settings settings, SessionListener listener) {
+        this.settings = settings;
+        this.listener = listener == null ? (s, a, t) -> {} : listener;
+        this.rnd = new Random(settings.seed());
+        this.jitter = new Random(settings.seed() ^ 0x5DEECE66DL);
+        try {
+            this.sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        for (Typology t : Typology.values()) {
+            sessionCounts.put(t, new AtomicLong());
+        }
+        this.blockList = makeBlockList();
+    }
+
+    /** The values BLOCK_LIST_HIT sessions use; put them on the job's block lists before a run. */
+    public BlockList blockList() {
+        return blockList;
+    }
+
+    /** Events handed to the sink so far. */
+    public long eventsSent() {
+        return eventsSent.get();
+    }
+
+    /** Sessions started so far, per typology. */
+    public Map<Typology, Long> sessionCounts() {
+        Map<Typology, Long> m = new EnumMap<>(Typology.class);
+        sessionCounts.forEach((t, n) -> m.put(t, n.get()));
+        return m;
+    }
+
+    /** Asks {@link #run} to return soon; sessions in flight are abandoned. */
+    public void stop() {
+        stopRequested = true;
+    }
+
+    /** Runs on the system clock until the duration is over or {@link #stop()} is called. */
+    public void run(EventSink sink) throws InterruptedException {
+        run(sink, Ticker.system());
+    }
+
+    /** Runs on {@code ticker} until the duration is over or {@link #stop()} is called. */
+    public void run(EventSink sink, Ticker ticker) throws InterruptedException {
+        long start = ticker.millis();
+        long end =
+                settings.duration() == null
+                        ? Long.MAX_VALUE
+                        : start + settings.duration().toMillis();
+        for (int i = 0; i < WARMUP_CUSTOMERS; i++) {
+            Customer c = newCustomer();
+            // a few are kept out of ordinary traffic so victims are ready for the one-of-each
+            c.keptForLookAlikes = i < KEPT_CUSTOMERS;
+            schedule(warmup(c), start + 100L * i);
+        }
+        Deque<Typology> everyOnce = new ArrayDeque<>();
+        if (settings.everyTypology()) {
+            for (Typology t : Typology.values()) {
+                if (t != Typology.NORMAL) {
+                    everyOnce.add(t);
+                }
+            }
+        }
+        long nextEveryOnce = start + EVERY_TYPOLOGY_FROM_MS;
+        long lastFlush = start;
+        while (!stopRequested) {
+            long now = ticker.millis();
+            boolean open = now < end;
+            // One of each even past the end of a short run: that is what a short run is for.
+            while (!everyOnce.isEmpty() && now >= nextEveryOnce) {
+                List<Script> scripts = build(everyOnce.peek(), now);
+                if (scripts == null && now < nextEveryOnce + 60_000) {
+                    break; // no victim ready yet; try again next tick
+                }
+                everyOnce.poll();
+                if (scripts != null) {
+                    scheduleAll(scripts, now);
+                }
+                nextEveryOnce = now + EVERY_TYPOLOGY_STEP_MS;
+            }
+            if (open) {
+                double budget = settings.rate() * ((now - start) / 1000.0 + 1.0);
+                int attempts = 0;
+                while (scheduledEvents < budget && attempts++ < 50) {
+                    List<Script> scripts = build(pickTypology(), now);
+                    if (scripts == null || !fits(scripts, now, end)) {
+                        scripts = List.of(browseOnly(now));
+                        if (!fits(scripts, now, end)) {
+                            break;
+                        }
+                    }
+                    scheduleAll(scripts, now);
+                }
+            }
+            while (!queue.isEmpty() && queue.peek().dueAt <= now) {
+                Pending p = queue.poll();
+                sink.send(stamp(p, now));
+                eventsSent.incrementAndGet();
+            }
+            if (now - lastFlush >= 500) {
+                sink.flush();
+                lastFlush = now;
+            }
+            if (!open && queue.isEmpty() && everyOnce.isEmpty()) {
+                break;
+            }
+            long next = now + 20;
+            if (!queue.isEmpty()) {
+                next = Math.min(next, Math.max(now + 1, queue.peek().dueAt));
+            }
+            ticker.sleepUntil(next);
+        }
+        sink.flush();
+    }
+
+    // ---------------------------------------------------------------- scheduling
+
+    private record Pending(long dueAt, long seq, CheckoutEvent event, boolean mayBeLate) {}
+
+    private record Step(long offset, CheckoutEvent event) {}
+
+    /** One session's events, relative to its start. */
+    private final class Script {
+        final String sessionId;
+        final Typology typology;
+        final String labelAccount;
+        final long delay;
+        final List<Step> steps = new ArrayList<>();
+        final List<java.util.function.LongConsumer> onSchedule = new ArrayList<>();
+        String accountId;
+        String ip;
+        String ipCountry;
+        String userAgent;
+        String deviceId;
+        private int n;
+
+        Script(Typology typology, String labelAccount, long delay) {
+            this.sessionId = "s-" + token(14);
+            this.typology = typology;
+            this.labelAccount = labelAccount;
+            this.delay = delay;
+        }
+
+        Script as(String accountId) {
+            this.accountId = accountId;
+            return this;
+        }
+
+        Script from(String ip, String country, String device, String userAgent) {
+            this.ip = ip;
+            this.ipCountry = country;
+            this.deviceId = device;
+            this.userAgent = userAgent;
+            return this;
+        }
+
+        Script from(Customer c) {
+            return from(c.ip, c.country, c.device, c.userAgent);
+        }
+
+        void add(long offset, EventType type, EventData data) {
+            steps.add(
+                    new Step(
+                            offset,
+                            new CheckoutEvent(
+                                    sessionId + "-e" + (++n),
+                                    type,
+                                    null,
+                                    sessionId,
+                                    accountId,
+                                    ip,
+                                    ipCountry,
+                                    userAgent,
+                                    deviceId,
+                                    data)));
+        }
+
+        long span() {
+            long m = 0;
+            for (Step s : steps) {
+                m = Math.max(m, s.offset);
+            }
+            return delay + m;
+        }
+    }
+
+    private boolean fits(List<Script> scripts, long now, long end) {
+        for (Script s : scripts) {
+            if (now + s.span() > end) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void scheduleAll(List<Script> scripts, long now) {
+        for (Script s : scripts) {
+            schedule(s, now + s.delay);
+        }
+    }
+
+    private void schedule(Script s, long at) {
+        listener.sessionStarted(s.sessionId, s.labelAccount, s.typology);
+        sessionCounts.get(s.typology).incrementAndGet();
+        for (Step step : s.steps) {
+            boolean mayBeLate =
+                    step.event.type() == EventType.PAGE_VIEW
+                            || step.event.type() == EventType.FIELD_ENTERED;
+            queue.add(new Pending(at + step.offset, pendingSeq++, step.event, mayBeLate));
+            scheduledEvents++;
+        }
+        for (java.util.function.LongConsumer r : s.onSchedule) {
+            r.accept(at);
+        }
+    }
+
+    /** Event time = now minus up to 150 ms; a few browsing events up to 2 s late. */
+    private CheckoutEvent stamp(Pending p, long now) {
+        long lag = jitter.nextInt(150);
+        if (p.mayBeLate && jitter.nextInt(100) < 3) {
+            lag = 500 + jitter.nextInt(MAX_LATE_MS - 500 + 1);
+        }
+        CheckoutEvent e = p.event;
+        return new CheckoutEvent(
+                e.eventId(),
+                e.type(),
+                Instant.ofEpochMilli(now - lag),
+                e.sessionId(),
+                e.accountId(),
+                e.ip(),
+                e.ipCountry(),
+                e.userAgent(),
+                e.deviceId(),
+                e.data());
+    }
+
+    private Typology pickTypology() {
+        double r = rnd.nextDouble();
+        double attack = settings.attackRatio();
+        double lookAlike = attack / 2;
+        if (r < attack) {
+            return pick(attacks());
+        }
+        if (r < attack + lookAlike) {
+            return pick(lookAlikes());
+        }
+        return Typology.NORMAL;
+    }
+
+    private static List<Typology> attacks() {
+        List<Typology> l = new ArrayList<>();
+        for (Typology t : Typology.values()) {
+            if (t.isAttack()) {
+                l.add(t);
+            }
+        }
+        return l;
+    }
+
+    private static List<Typology> lookAlikes() {
+        List<Typology> l = new ArrayList<>();
+        for (Typology t : Typology.values()) {
+            if (t.kind() == Typology.Kind.LOOK_ALIKE) {
+                l.add(t);
+            }
+        }
+        return l;
+    }
+
+    /** The sessions of one instance of {@code t}, or null if it needs a victim none is ready. */
+    private List<Script> build(Typology t, long now) {
+        return switch (t) {
+            case NORMAL -> List.of(normal(now));
+            case CREDENTIAL_STUFFING -> credentialStuffing();
+            case BRUTE_FORCE -> List.of(bruteForce());
+            case ACCOUNT_TAKEOVER -> one(accountTakeover(now));
+            case CARD_TESTING -> List.of(cardTesting());
+            case GEO_MISMATCH -> List.of(geoMismatch());
+            case ORDER_VELOCITY -> orderVelocity();
+            case BLOCK_LIST_HIT -> List.of(blockListHit());
+            case BOT_CHECKOUT -> List.of(botCheckout());
+            case TYPO_PASSWORD -> one(typoPassword(now));
+            case FAMILY_ONE_IP -> familyOneIp();
+            case TRAVELLER_ABROAD -> one(travellerAbroad(now));
+        };
+    }
+
+    private static List<Script> one(Script s) {
+        return s == null ? null : List.of(s);
+    }
+
+    // ---------------------------------------------------------------- the world
+
+    private record Card(String hash, String bin, String last4, String country) {}
+
+    /** A customer with an account, a usual device, home IP and country, card and address. */
+    private final class Customer {
+        final String accountId = "acct-" + token(10);
+        final String usernameHash = hash("username", accountId);
+        final String country;
+        final String currency;
+        final String ip;
+        final String device = "d-" + token(16);
+        final String userAgent = pick(BROWSERS);
+        final Card card;
+        final String addressHash = hash("address", token(12));
+        final String emailDomain = pick(EMAIL_DOMAINS);
+        final String emailHash = hash("email", accountId + "@" + emailDomain);
+        int orders;
+        long lastLoginAt;
+        long busyUntil;
+        boolean reserved;
+        boolean keptForLookAlikes;
+
+        Customer(String country, String ip) {
+            this.country = country;
+            this.currency = currencyOf(country);
+            this.ip = ip;
+            this.card = newCard(country);
+        }
+
+        boolean victimReady(long now) {
+            return !reserved
+                    && lastLoginAt > 0
+                    && now - lastLoginAt >= HISTORY_GAP_MS
+                    && busyUntil < now
+                    && orders < MAX_ORDERS_PER_CUSTOMER;
+        }
+    }
+
+    private Customer newCustomer() {
+        String country = pick(HOME_COUNTRIES);
+        Customer c = new Customer(country, newIp(false));
+        customers.add(c);
+        return c;
+    }
+
+    private Customer readyCustomer(long now) {
+        List<Customer> ready = new ArrayList<>();
+        for (Customer c : customers) {
+            if (c.victimReady(now)) {
+                ready.add(c);
+            }
+        }
+        return ready.isEmpty() ? null : ready.get(rnd.nextInt(ready.size()));
+    }
+
+    private Card newCard(String country) {
+        String bin = (rnd.nextBoolean() ? "4" : "5") + digits(5);
+        String last4 = digits(4);
+        return new Card(hash("card", bin + last4 + token(6)), bin, last4, country);
+    }
+
+    private String newIp(boolean risky) {
+        int[] firsts =
+                risky
+                        ? new int[] {45, 91, 103, 185, 193}
+                        : new int[] {31, 46, 77, 81, 86, 90, 92, 109, 151, 176, 212, 217};
+        while (true) {
+            String ip;
+            if (!risky && rnd.nextInt(10) == 0) {
+                ip =
+                        String.format(
+                                Locale.ROOT,
+                                "2a02:%x:%x:%x::%x",
+                                rnd.nextInt(0xffff),
+                                rnd.nextInt(0xffff),
+                                rnd.nextInt(0xffff),
+                                1 + rnd.nextInt(0xfffe));
+            } else {
+                ip =
+                        firsts[rnd.nextInt(firsts.length)]
+                                + "."
+                                + rnd.nextInt(256)
+                                + "."
+                                + rnd.nextInt(256)
+                                + "."
+                                + (1 + rnd.nextInt(254));
+            }
+            if (usedIps.add(ip)) {
+                return ip;
+            }
+        }
+    }
+
+    private BlockList makeBlockList() {
+        List<String> ips = List.of(newIp(true), newIp(true));
+        List<String> cards =
+                List.of(
+                        newCard(pick(RISKY_COUNTRIES)).hash(),
+                        newCard(pick(HOME_COUNTRIES)).hash());
+        List<String> devices = List.of("d-" + token(16), "d-" + token(16));
+        List<String> domains = List.of("mailinator.com", "guerrillamail.com");
+        List<String> accounts = List.of("acct-" + token(10), "acct-" + token(10));
+        return new BlockList(ips, cards, devices, domains, accounts);
+    }
+
+    private static String currencyOf(String country) {
+        return switch (country) {
+            case "GB" -> "GBP";
+            case "US" -> "USD";
+            case "SE" -> "SEK";
+            case "PL" -> "PLN";
+            default -> "EUR";
+        };
+    }
+
+    // ---------------------------------------------------------------- session building blocks
+
+    /**
+     * Page views from {@code t}, {@code n} of them, gaps 2–6 s; returns the time after the last.
+     */
+    private long browse(Script s, long t, int n) {
+        for (int i = 0; i < n; i++) {
+            String page =
+                    switch (rnd.nextInt(4)) {
+                        case 0 -> "/c/" + pick(CATEGORIES);
+                        case 1 -> "/p/" + pick(CATEGORIES) + "-" + token(6);
+                        case 2 -> "/search?q=" + pick(CATEGORIES);
+                        default -> i == 0 ? "/" : "/cart";
+                    };
+            String referrer = i == 0 && rnd.nextInt(3) == 0 ? pick(REFERRERS) : null;
+            s.add(t, EventType.PAGE_VIEW, new PageViewData(page, referrer));
+            t += 2_000 + rnd.nextInt(4_000);
+        }
+        return t;
+    }
+
+    private void login(Script s, long t, String usernameHash, boolean success) {
+        s.add(
+                t,
+                EventType.LOGIN,
+                new LoginData(success ? LoginOutcome.SUCCESS : LoginOutcome.FAILURE, usernameHash));
+    }
+
+    /** What is bought and how it is paid for. */
+    private record Purchase(
+            String orderId,
+            long amountMinor,
+            String currency,
+            int items,
+            Card card,
+            String billingCountry,
+            String shippingCountry,
+            String addressHash,
+            String emailHash,
+            String emailDomain) {}
+
+    private Purchase purchaseBy(Customer c, long amountMinor) {
+        return new Purchase(
+                "o-" + token(12),
+                amountMinor,
+                c.currency,
+                1 + rnd.nextInt(3),
+                c.card,
+                c.country,
+                c.country,
+                c.addressHash,
+                c.emailHash,
+                c.emailDomain);
+    }
+
+    /**
+     * Checkout fields from {@code from}, then an authorized payment and the order at {@code
+     * orderAt}.
+     */
+    private void checkout(Script s, long from, long orderAt, Purchase p, boolean declineFirst) {
+        List<FieldEnteredData> fields = new ArrayList<>();
+        fields.add(
+                new FieldEnteredData(
+                        FieldKind.EMAIL, p.emailHash, null, p.emailDomain, null, null, null));
+        fields.add(
+                new FieldEnteredData(
+                        FieldKind.SHIPPING_ADDRESS,
+                        p.addressHash,
+                        p.shippingCountry,
+                        null,
+                        null,
+                        null,
+                        null));
+        fields.add(
+                new FieldEnteredData(
+                        FieldKind.BILLING_ADDRESS,
+                        hash("billing", p.addressHash + p.billingCountry),
+                        p.billingCountry,
+                        null,
+                        null,
+                        null,
+                        null));
+        fields.add(
+                new FieldEnteredData(
+                        FieldKind.CARD,
+                        p.card.hash,
+                        null,
+                        null,
+                        p.card.bin,
+                        p.card.last4,
+                        p.card.country));
+        long gap = Math.max(300, (orderAt - 3_000 - from) / fields.size());
+        long t = from;
+        for (FieldEnteredData f : fields) {
+            s.add(t, EventType.FIELD_ENTERED, f);
+            t += gap;
+        }
+        if (declineFirst) {
+            s.add(orderAt - 2_500, EventType.PAYMENT_ATTEMPT, payment(p, p.card, false));
+        }
+        s.add(orderAt - 1_200, EventType.PAYMENT_ATTEMPT, payment(p, p.card, true));
+        s.add(
+                orderAt,
+                EventType.ORDER_PLACED,
+                new OrderPlacedData(
+                        p.orderId,
+                        p.amountMinor,
+                        p.currency,
+                        p.items,
+                        p.card.hash,
+                        p.card.bin,
+                        p.card.country,
+                        p.billingCountry,
+                        p.shippingCountry,
+                        p.addressHash,
+                        p.emailHash,
+                        p.emailDomain));
+    }
+
+    private PaymentAttemptData payment(Purchase p, Card card, boolean authorized) {
+        return new PaymentAttemptData(
+                p.orderId,
+                card.hash,
+                card.bin,
+                card.country,
+                p.amountMinor,
+                p.currency,
+                authorized ? PaymentOutcome.AUTHORIZED : PaymentOutcome.DECLINED,
+                authorized ? null : pick(DECLINE_CODES));
+    }
+
+    private long orderTime() {
+        return MIN_ORDER_AT_MS + 1_000 + rnd.nextInt(15_000);
+    }
+
+    private long normalAmount() {
+        return 1_500 + rnd.nextInt(28_500);
+    }
+
+    /** Logged-in customer session: usual device, IP and country; browses, maybe orders. */
+    private Script customerSession(
+            Customer c, Typology label, boolean order, long now, long amountMinor) {
+        Script s = new Script(label, c.accountId, 0).from(c);
+        s.as(c.accountId);
+        login(s, 0, c.usernameHash, true);
+        long t = browse(s, 1_500 + rnd.nextInt(2_000), 2 + rnd.nextInt(4));
+        if (order && c.orders < MAX_ORDERS_PER_CUSTOMER) {
+            long orderAt = Math.max(orderTime(), t + 6_000);
+            checkout(s, t, orderAt, purchaseBy(c, amountMinor), rnd.nextInt(20) == 0);
+            s.onSchedule.add(at -> c.orders++);
+        }
+        s.onSchedule.add(
+                at -> {
+                    c.lastLoginAt = at;
+                    c.busyUntil = at + s.span();
+                });
+        return s;
+    }
+
+    // ---------------------------------------------------------------- typologies
+
+    private Script warmup(Customer c) {
+        Script s = new Script(Typology.NORMAL, c.accountId, 0).from(c).as(c.accountId);
+        login(s, 0, c.usernameHash, true);
+        browse(s, 400 + rnd.nextInt(400), 1 + rnd.nextInt(2));
+        s.onSchedule.add(at -> c.lastLoginAt = at);
+        return s;
+    }
+
+    private Script normal(long now) {
+        int kind = rnd.nextInt(100);
+        if (kind < 15) {
+            return browseOnly(now);
+        }
+        if (kind < 30) {
+            // guest checkout: a first-time buyer without an account
+            Customer g = new Customer(pick(HOME_COUNTRIES), newIp(false));
+            Script s = new Script(Typology.NORMAL, null, 0).from(g);
+            long t = browse(s, 0, 3 + rnd.nextInt(4));
+            checkout(s, t, Math.max(orderTime(), t + 6_000), purchaseBy(g, normalAmount()), false);
+            return s;
+        }
+        Customer c = null;
+        if (kind >= 45) {
+            List<Customer> returning = new ArrayList<>();
+            for (Customer x : customers) {
+                if (!x.reserved && !x.keptForLookAlikes && x.busyUntil < now && x.lastLoginAt > 0) {
+                    returning.add(x);
+                }
+            }
+            if (!returning.isEmpty()) {
+                c = returning.get(rnd.nextInt(returning.size()));
+            }
+        }
+        if (c == null) {
+            c = newCustomer();
+        }
+        return customerSession(c, Typology.NORMAL, rnd.nextBoolean(), now, normalAmount());
+    }
+
+    /** A guest looking around, no login, no order. */
+    private Script browseOnly(long now) {
+        String country = pick(HOME_COUNTRIES);
+        Script s =
+                new Script(Typology.NORMAL, null, 0)
+                        .from(newIp(false), country, "d-" + token(16), pick(BROWSERS));
+        browse(s, 0, 2 + rnd.nextInt(3));
+        return s;
+    }
+
+    private List<Script> credentialStuffing() {
+        String ip = newIp(true);
+        String country = pick(RISKY_COUNTRIES);
+        String ua = pick(BOTS);
+        int attempts = 14 + rnd.nextInt(8);
+        int perSession = 4 + rnd.nextInt(3);
+        List<Script> out = new ArrayList<>();
+        Script s = null;
+        long t = 0;
+        for (int i = 0; i < attempts; i++) {
+            if (i % perSession == 0) {
+                s = new Script(Typology.CREDENTIAL_STUFFING, null, t);
+                s.from(ip, country, "d-" + token(16), ua);
+                out.add(s);
+            }
+            login(s, t - s.delay, hash("username", "leaked-" + token(10)), false);
+            t += 500 + rnd.nextInt(600);
+        }
+        return out;
+    }
+
+    private Script bruteForce() {
+        String victim = hash("username", "acct-" + token(10));
+        Script s =
+                new Script(Typology.BRUTE_FORCE, null, 0)
+                        .from(newIp(true), pick(RISKY_COUNTRIES), "d-" + token(16), pick(BOTS));
+        int failures = 8 + rnd.nextInt(5);
+        long t = 0;
+        for (int i = 0; i < failures; i++) {
+            login(s, t, victim, false);
+            t += 800 + rnd.nextInt(1_200);
+        }
+        return s;
+    }
+
+    private Script accountTakeover(long now) {
+        Customer c = readyCustomer(now);
+        if (c == null) {
+            return null;
+        }
+        String country = otherThan(RISKY_COUNTRIES, c.country);
+        Script s =
+                new Script(Typology.ACCOUNT_TAKEOVER, c.accountId, 0)
+                        .from(newIp(true), country, "d-" + token(16), pick(BROWSERS))
+                        .as(c.accountId);
+        login(s, 0, c.usernameHash, true);
+        long t = browse(s, 1_500, 2);
+        s.add(t, EventType.ACCOUNT_CHANGE, new AccountChangeData(ChangeKind.EMAIL));
+        s.add(t + 1_500, EventType.ACCOUNT_CHANGE, new AccountChangeData(ChangeKind.PASSWORD));
+        s.add(
+                t + 3_000,
+                EventType.ACCOUNT_CHANGE,
+                new AccountChangeData(ChangeKind.SHIPPING_ADDRESS));
+        t = browse(s, t + 4_500, 2);
+        String dropAddress = hash("address", "drop-" + token(10));
+        String newEmailDomain = pick(EMAIL_DOMAINS);
+        Purchase p =
+                new Purchase(
+                        "o-" + token(12),
+                        30_000 + rnd.nextInt(60_000),
+                        c.currency,
+                        1 + rnd.nextInt(2),
+                        c.card,
+                        c.country,
+                        c.country,
+                        dropAddress,
+                        hash("email", token(10) + "@" + newEmailDomain),
+                        newEmailDomain);
+        checkout(s, t, Math.max(MIN_ORDER_AT_MS + 1_000, t + 5_000), p, false);
+        s.onSchedule.add(at -> c.reserved = true);
+        return s;
+    }
+
+    private Script cardTesting() {
+        String country = pick(RISKY_COUNTRIES);
+        Script s =
+                new Script(Typology.CARD_TESTING, null, 0)
+                        .from(newIp(true), country, "d-" + token(16), pick(BOTS));
+        long t = browse(s, 0, 2);
+        Purchase p =
+                new Purchase(
+                        "o-" + token(12),
+                        100 + rnd.nextInt(400),
+                        "USD",
+                        1,
+                        null,
+                        country,
+                        country,
+                        hash("address", token(8)),
+                        hash("email", token(8)),
+                        pick(EMAIL_DOMAINS));
+        int tries = 6 + rnd.nextInt(5);
+        for (int i = 0; i < tries; i++) {
+            Card card = newCard(pick(HOME_COUNTRIES));
+            boolean ok = i == tries - 2 && rnd.nextBoolean();
+            s.add(t, EventType.PAYMENT_ATTEMPT, payment(p, card, ok));
+            t += 700 + rnd.nextInt(900);
+        }
+        return s;
+    }
+
+    private Script geoMismatch() {
+        String ipCountry = pick(RISKY_COUNTRIES);
+        String billing = pick(new String[] {"GB", "DE", "FR", "NL"});
+        String cardCountry = otherThan(new String[] {"US", "CA", "AU"}, billing);
+        Script s =
+                new Script(Typology.GEO_MISMATCH, null, 0)
+                        .from(newIp(true), ipCountry, "d-" + token(16), pick(BROWSERS));
+        long t = browse(s, 0, 3 + rnd.nextInt(2));
+        Card card = newCard(cardCountry);
+        String domain = pick(EMAIL_DOMAINS);
+        Purchase p =
+                new Purchase(
+                        "o-" + token(12),
+                        60_000 + rnd.nextInt(140_000),
+                        currencyOf(billing),
+                        1 + rnd.nextInt(2),
+                        card,
+                        billing,
+                        billing,
+                        hash("address", token(10)),
+                        hash("email", token(10) + "@" + domain),
+                        domain);
+        checkout(s, t, Math.max(orderTime(), t + 6_000), p, false);
+        return s;
+    }
+
+    private List<Script> orderVelocity() {
+        Customer c = new Customer(pick(HOME_COUNTRIES), newIp(false));
+        c.reserved = true;
+        int sessions = 5 + rnd.nextInt(2);
+        List<Script> out = new ArrayList<>();
+        for (int i = 0; i < sessions; i++) {
+            Script s =
+                    new Script(Typology.ORDER_VELOCITY, c.accountId, 1_000L * i)
+                            .from(c)
+                            .as(c.accountId);
+            login(s, 0, c.usernameHash, true);
+            long t = browse(s, 1_000, 2 + rnd.nextInt(2));
+            long orderAt = MIN_ORDER_AT_MS + 500 + rnd.nextInt(1_500);
+            checkout(
+                    s, Math.min(t, orderAt - 8_000), orderAt, purchaseBy(c, normalAmount()), false);
+            out.add(s);
+        }
+        return out;
+    }
+
+    private Script blockListHit() {
+        int kind = blockKindCursor++ % 5;
+        Customer c = new Customer(pick(HOME_COUNTRIES), newIp(false));
+        c.reserved = true;
+        String ip = kind == 0 ? pick(blockList.ips()) : c.ip;
+        String device = kind == 2 ? pick(blockList.devices()) : c.device;
+        String account = kind == 4 ? pick(blockList.accounts()) : null;
+        Script s =
+                new Script(Typology.BLOCK_LIST_HIT, account, 0)
+                        .from(ip, c.country, device, c.userAgent);
+        long t = 0;
+        if (account != null) {
+            s.as(account);
+            login(s, 0, hash("username", account), true);
+            t = 1_500;
+        }
+        t = browse(s, t, 3 + rnd.nextInt(2));
+        Card card =
+                kind == 1
+                        ? new Card(pick(blockList.cards()), digits(6), digits(4), c.country)
+                        : c.card;
+        String domain = kind == 3 ? pick(blockList.emailDomains()) : c.emailDomain;
+        Purchase p =
+                new Purchase(
+                        "o-" + token(12),
+                        normalAmount(),
+                        c.currency,
+                        1 + rnd.nextInt(3),
+                        card,
+                        c.country,
+                        c.country,
+                        c.addressHash,
+                        hash("email", token(8) + "@" + domain),
+                        domain);
+        checkout(s, t, Math.max(orderTime(), t + 6_000), p, false);
+        return s;
+    }
+
+    private Script botCheckout() {
+        Customer g = new Customer(pick(HOME_COUNTRIES), newIp(true));
+        Script s =
+                new Script(Typology.BOT_CHECKOUT, null, 0)
+                        .from(g.ip, g.country, "d-" + token(16), pick(BOTS));
+        long orderAt = 3_000 + rnd.nextInt(5_000);
+        checkout(s, 0, orderAt, purchaseBy(g, 8_000 + rnd.nextInt(30_000)), false);
+        return s;
+    }
+
+    private Script typoPassword(long now) {
+        Customer c = readyCustomer(now);
+        if (c == null) {
+            return null;
+        }
+        Script s = new Script(Typology.TYPO_PASSWORD, c.accountId, 0).from(c);
+        int failures = 1 + rnd.nextInt(2);
+        long t = 0;
+        for (int i = 0; i < failures; i++) {
+            login(s, t, c.usernameHash, false);
+            t += 3_000 + rnd.nextInt(4_000);
+        }
+        s.as(c.accountId);
+        login(s, t, c.usernameHash, true);
+        t = browse(s, t + 1_500, 2 + rnd.nextInt(3));
+        if (rnd.nextBoolean()) {
+            checkout(s, t, Math.max(orderTime(), t + 6_000), purchaseBy(c, normalAmount()), false);
+            s.onSchedule.add(at -> c.orders++);
+        }
+        s.onSchedule.add(at -> c.reserved = true);
+        return s;
+    }
+
+    private List<Script> familyOneIp() {
+        String homeIp = newIp(false);
+        String country = pick(HOME_COUNTRIES);
+        String address = hash("address", "family-" + token(10));
+        int members = 3 + rnd.nextInt(2);
+        int typoMember = rnd.nextInt(members + 1); // == members: nobody mistypes
+        List<Script> out = new ArrayList<>();
+        for (int m = 0; m < members; m++) {
+            Customer c = new Customer(country, homeIp);
+            c.reserved = true;
+            Script s =
+                    new Script(Typology.FAMILY_ONE_IP, c.accountId, 1_500L * m)
+                            .from(homeIp, country, c.device, c.userAgent);
+            long t = 0;
+            if (m == typoMember) {
+                login(s, 0, c.usernameHash, false);
+                t = 3_000;
+            }
+            s.as(c.accountId);
+            login(s, t, c.usernameHash, true);
+            t = browse(s, t + 1_500, 2 + rnd.nextInt(3));
+            Purchase own = purchaseBy(c, normalAmount());
+            Purchase p =
+                    new Purchase(
+                            own.orderId,
+                            own.amountMinor,
+                            own.currency,
+                            own.items,
+                            own.card,
+                            country,
+                            country,
+                            address,
+                            own.emailHash,
+                            own.emailDomain);
+            checkout(
+                    s,
+                    t,
+                    Math.max(MIN_ORDER_AT_MS + 1_000 + rnd.nextInt(5_000), t + 6_000),
+                    p,
+                    false);
+            out.add(s);
+        }
+        return out;
+    }
+
+    private Script travellerAbroad(long now) {
+        Customer c = readyCustomer(now);
+        if (c == null) {
+            return null;
+        }
+        String abroad = otherThan(TRAVEL_COUNTRIES, c.country);
+        Script s =
+                new Script(Typology.TRAVELLER_ABROAD, c.accountId, 0)
+                        .from(newIp(false), abroad, c.device, c.userAgent)
+                        .as(c.accountId);
+        login(s, 0, c.usernameHash, true);
+        long t = browse(s, 1_500, 3 + rnd.nextInt(3));
+        checkout(
+                s,
+                t,
+                Math.max(orderTime(), t + 6_000),
+                purchaseBy(c, 5_000 + rnd.nextInt(80_000)),
+                false);
+        s.onSchedule.add(at -> c.orders++);
+        s.onSchedule.add(at -> c.reserved = true);
+        return s;
+    }
+
+    // ---------------------------------------------------------------- small helpers
+
+    private <T> T pick(T[] a) {
+        return a[rnd.nextInt(a.length)];
+    }
+
+    private <T> T pick(List<T> l) {
+        return l.get(rnd.nextInt(l.size()));
+    }
+
+    private String otherThan(String[] choices, String not) {
+        while (true) {
+            String c = pick(choices);
+            if (!c.equals(not)) {
+                return c;
+            }
+        }
+    }
+
+    private String token(int n) {
+        char[] c = new char[n];
+        for (int i = 0; i < n; i++) {
+            c[i] = BASE32[rnd.nextInt(32)];
+        }
+        return new String(c);
+    }
+
+    private String digits(int n) {
+        StringBuilder b = new StringBuilder(n);
+        for (int i = 0; i < n; i++) {
+            b.append((char) ('0' + rnd.nextInt(10)));
+        }
+        return b.toString();
+    }
+
+    /**
+     * A stand-in for the checkout system's keyed hash: SHA-256, base32 (no long digit runs, so it
+     * never looks like a card number).
+     */
+    private String hash(String kind, String value) {
+        byte[] d = sha256.digest((kind + ":" + value).getBytes(StandardCharsets.UTF_8));
+        StringBuilder b = new StringBuilder("h");
+        for (int i = 0; i < 24; i++) {
+            b.append(BASE32[(d[i] & 0xff) % 32]);
+        }
+        return b.toString();
+    }
+
+    // ---------------------------------------------------------------- command line
+
+    /** Runs the simulator against Kafka and/or a JSON-lines file; see {@link #USAGE}. */
+    public static void main(String[] args) throws Exception {
+        Options o;
+        try {
+            o = Options.parse(Demo.splitArgs(args), SIMULATOR_OPTIONS);
+            if (o.has("help")) {
+                System.out.println(USAGE);
+                return;
+            }
+            if (!o.has("bootstrap") && !o.has("out")) {
+                throw new IllegalArgumentException(
+                        "give --bootstrap host:port (Kafka) and/or --out FILE (JSON lines, - for"
+                                + " stdout)");
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+            return;
+        }
+        Settings settings =
+                new Settings(
+                        o.positiveDouble("rate", 50),
+                        o.duration("duration", null),
+                        o.ratio("attack-ratio", 0.1),
+                        o.longValue("seed", 42),
+                        true);
+        CheckoutSimulator sim = new CheckoutSimulator(settings, null);
+        List<EventSink> sinks = new ArrayList<>();
+        if (o.has("bootstrap")) {
+            sinks.add(
+                    new KafkaEventSink(
+                            o.hostPort("bootstrap"), o.string("topic", "checkout.events")));
+        }
+        if (o.has("out")) {
+            String out = o.string("out", null);
+            sinks.add(
+                    out.equals("-")
+                            ? JsonLinesEventSink.toStdout()
+                            : JsonLinesEventSink.toFile(Path.of(out)));
+        }
+        System.err.println(
+                "Put these on the block lists so BLOCK_LIST_HIT sessions are caught (redis-cli):");
+        for (var e : sim.blockList().byKind().entrySet()) {
+            System.err.println(
+                    "  SADD fraud:list:block:" + e.getKey() + " " + String.join(" ", e.getValue()));
+        }
+        System.err.println("  INCR fraud:lists:version");
+        EventSink sink = sinks.size() == 1 ? sinks.get(0) : fanOut(sinks);
+        Thread main = Thread.currentThread();
+        Thread hook =
+                new Thread(
+                        () -> {
+                            sim.stop();
+                            try {
+                                main.join(15_000);
+                            } catch (InterruptedException ignored) {
+                                Thread.currentThread().interrupt();
+                            }
+                        },
+                        "simulator-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (sink) {
+            sim.run(sink);
+        }
+        System.err.println("sent " + sim.eventsSent() + " events; sessions " + sim.sessionCounts());
+    }
+
+    static EventSink fanOut(List<EventSink> sinks) {
+        return new EventSink() {
+            @Override
+            public void send(CheckoutEvent event) {
+                for (EventSink s : sinks) {
+                    s.send(event);
+                }
+            }
+
+            @Override
+            public void flush() {
+                for (EventSink s : sinks) {
+                    s.flush();
+                }
+            }
+
+            @Override
+            public void close() {
+                for (EventSink s : sinks) {
+                    s.close();
+                }
+            }
+        };
+    }
+
+    static final Set<String> SIMULATOR_OPTIONS =
+            Set.of("rate", "duration", "attack-ratio", "seed", "bootstrap", "topic", "out", "help");
+
+    static final String USAGE =
+            String.join(
+                    "\n",
+                    "usage: CheckoutSimulator [options]",
+                    "  --rate N            events per second, all sessions together (default 50)",
+                    "  --duration D        how long to run: 90s, 5m, 1h or ISO-8601 PT90S (default:"
+                            + " until Ctrl-C)",
+                    "  --attack-ratio R    fraction of sessions that are attacks, 0..1 (default"
+                            + " 0.1); look-alikes are half that",
+                    "  --seed N            random seed; same seed, same sessions (default 42)",
+                    "  --bootstrap H:P     Kafka bootstrap servers to produce to",
+                    "  --topic NAME        Kafka topic (default checkout.events)",
+                    "  --out FILE          also write JSON lines to FILE (- for stdout)");
+}
