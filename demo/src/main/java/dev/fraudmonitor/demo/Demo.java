@@ -539,12 +539,22 @@ public final class Demo implements AutoCloseable {
 
     /**
      * Flink extracts its RPC system (flink-rpc-akka*.jar) into java.io.tmpdir and leaves it there
-     * after the MiniCluster has stopped; remove the ones this demo created.
+     * after the MiniCluster has stopped, as it does its web upload directory; remove the ones this
+     * demo created.
      */
     private void deleteFlinkRpcJars() throws IOException {
         for (String name : flinkRpcJars()) {
             if (!rpcJarsBefore.contains(name)) {
-                Files.deleteIfExists(TMP.resolve(name));
+                Path p = TMP.resolve(name);
+                if (Files.isDirectory(p)) {
+                    try (var walk = Files.walk(p)) {
+                        for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                            Files.deleteIfExists(q);
+                        }
+                    }
+                } else {
+                    Files.deleteIfExists(p);
+                }
             }
         }
     }
@@ -555,7 +565,10 @@ public final class Demo implements AutoCloseable {
     private static Set<String> flinkRpcJars() {
         try (var s = Files.list(TMP)) {
             return s.map(p -> p.getFileName().toString())
-                    .filter(n -> n.startsWith("flink-rpc-") && n.endsWith(".jar"))
+                    .filter(
+                            n ->
+                                    (n.startsWith("flink-rpc-") && n.endsWith(".jar"))
+                                            || n.equals("flink-web-upload"))
                     .collect(java.util.stream.Collectors.toSet());
         } catch (IOException e) {
             return Set.of();
