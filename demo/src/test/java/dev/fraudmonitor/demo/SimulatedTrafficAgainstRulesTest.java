@@ -3,6 +3,7 @@ package dev.fraudmonitor.demo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.fraudmonitor.job.event.ScoringEvent;
+import dev.fraudmonitor.job.event.ScoringEvents;
 import dev.fraudmonitor.job.rules.GroupBy;
 import dev.fraudmonitor.job.rules.GroupEvaluator;
 import dev.fraudmonitor.job.rules.GroupState;
@@ -14,14 +15,8 @@ import dev.fraudmonitor.job.rules.RuleSetParser;
 import dev.fraudmonitor.job.rules.Scorer;
 import dev.fraudmonitor.job.rules.SessionEvaluator;
 import dev.fraudmonitor.job.rules.SessionState;
-import dev.fraudmonitor.model.AccountChangeData;
 import dev.fraudmonitor.model.CheckoutEvent;
 import dev.fraudmonitor.model.EventType;
-import dev.fraudmonitor.model.FieldEnteredData;
-import dev.fraudmonitor.model.LoginData;
-import dev.fraudmonitor.model.OrderPlacedData;
-import dev.fraudmonitor.model.PageViewData;
-import dev.fraudmonitor.model.PaymentAttemptData;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,7 +63,7 @@ class SimulatedTrafficAgainstRulesTest {
         Map<String, List<Hit>> hits = new HashMap<>();
         Set<String> alerted = new HashSet<>();
         for (CheckoutEvent ce : events) {
-            ScoringEvent e = toScoring(ce);
+            ScoringEvent e = ScoringEvents.from(ce, ce.occurredAt().toEpochMilli());
             List<Hit> out = new ArrayList<>();
             SessionEvaluator.evaluate(
                     rules,
@@ -132,60 +127,5 @@ class SimulatedTrafficAgainstRulesTest {
             return null;
         }
         return Path.of("/work/wt/rules/rules/default-rules.json");
-    }
-
-    /** The flat form the job scores (what its decoder produces from a contract event). */
-    static ScoringEvent toScoring(CheckoutEvent c) {
-        ScoringEvent e = new ScoringEvent();
-        e.eventId = c.eventId();
-        e.type = c.type();
-        e.eventTime = c.occurredAt().toEpochMilli();
-        e.ingestTime = e.eventTime;
-        e.sessionId = c.sessionId();
-        e.accountId = c.accountId();
-        e.ip = c.ip();
-        e.ipCountry = c.ipCountry();
-        e.userAgent = c.userAgent();
-        e.deviceId = c.deviceId();
-        Object data = c.data();
-        if (data instanceof LoginData d) {
-            e.outcome = d.outcome().name();
-            e.usernameHash = d.usernameHash();
-        } else if (data instanceof PageViewData d) {
-            e.page = d.page();
-        } else if (data instanceof FieldEnteredData d) {
-            e.field = d.field().name();
-            e.valueHash = d.valueHash();
-            e.country = d.country();
-            e.emailDomain = d.emailDomain();
-            e.cardBin = d.cardBin();
-            e.cardLast4 = d.cardLast4();
-            e.cardCountry = d.cardCountry();
-        } else if (data instanceof AccountChangeData d) {
-            e.change = d.change().name();
-        } else if (data instanceof PaymentAttemptData d) {
-            e.orderId = d.orderId();
-            e.cardHash = d.cardHash();
-            e.cardBin = d.cardBin();
-            e.cardCountry = d.cardCountry();
-            e.amountMinor = d.amountMinor();
-            e.currency = d.currency();
-            e.outcome = d.outcome().name();
-            e.declineCode = d.declineCode();
-        } else if (data instanceof OrderPlacedData d) {
-            e.orderId = d.orderId();
-            e.amountMinor = d.amountMinor();
-            e.currency = d.currency();
-            e.itemCount = d.itemCount();
-            e.cardHash = d.cardHash();
-            e.cardBin = d.cardBin();
-            e.cardCountry = d.cardCountry();
-            e.billingCountry = d.billingCountry();
-            e.shippingCountry = d.shippingCountry();
-            e.shippingAddressHash = d.shippingAddressHash();
-            e.emailHash = d.emailHash();
-            e.emailDomain = d.emailDomain();
-        }
-        return e;
     }
 }
