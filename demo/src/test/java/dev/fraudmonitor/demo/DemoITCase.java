@@ -49,7 +49,7 @@ class DemoITCase {
         Demo.Settings settings =
                 Demo.Settings.defaults()
                         .withTraffic(25, Duration.ofSeconds(30), 0.3, 20260302L)
-                        .withInfra(null, null, rulesFileIfPresent(), 0);
+                        .withInfra(null, null, null, 0);
         Demo demo = new Demo(settings, out);
         String metrics;
         try {
@@ -118,7 +118,7 @@ class DemoITCase {
                 new Demo(
                         Demo.Settings.defaults()
                                 .withTraffic(30, Duration.ofSeconds(6), 0.3, 5)
-                                .withInfra(null, null, rulesFileIfPresent(), 0),
+                                .withInfra(null, null, null, 0),
                         out,
                         conf -> null);
         try {
@@ -156,15 +156,6 @@ class DemoITCase {
         Set<String> leftBehind = new TreeSet<>(list(tmp));
         leftBehind.removeAll(tmpBefore);
         assertEquals(Set.of(), leftBehind, "temp entries left behind in " + tmp);
-    }
-
-    /** Until fraud-job ships the rule set as a resource, use the rules worktree's file. */
-    private static Path rulesFileIfPresent() {
-        if (DemoITCase.class.getClassLoader().getResource(Demo.RULES_RESOURCE) != null) {
-            return null;
-        }
-        Path p = Path.of("/work/wt/rules/rules/default-rules.json");
-        return Files.isReadable(p) ? p : null;
     }
 
     private static String scrape(int port) throws Exception {

@@ -17,7 +17,6 @@ import dev.fraudmonitor.job.rules.SessionEvaluator;
 import dev.fraudmonitor.job.rules.SessionState;
 import dev.fraudmonitor.model.CheckoutEvent;
 import dev.fraudmonitor.model.EventType;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,7 +48,7 @@ class SimulatedTrafficAgainstRulesTest {
         List<CheckoutEvent> events = new ArrayList<>();
         sim.run(events::add, Ticker.virtual(Instant.parse("2026-03-02T10:00:00Z").toEpochMilli()));
 
-        RuleSet rules = RuleSetParser.parse(Demo.readRules(rulesFileIfPresent()));
+        RuleSet rules = RuleSetParser.parse(Demo.readRules(null));
         Map<ListKind, Set<String>> block = new EnumMap<>(ListKind.class);
         block.put(ListKind.IP, Set.copyOf(sim.blockList().ips()));
         block.put(ListKind.CARD, Set.copyOf(sim.blockList().cards()));
@@ -119,13 +118,5 @@ class SimulatedTrafficAgainstRulesTest {
         System.out.println(detail);
         assertEquals(List.of(), missed, detail);
         assertEquals(List.of(), falsePositives, detail);
-    }
-
-    static Path rulesFileIfPresent() {
-        if (SimulatedTrafficAgainstRulesTest.class.getClassLoader().getResource(Demo.RULES_RESOURCE)
-                != null) {
-            return null;
-        }
-        return Path.of("/work/wt/rules/rules/default-rules.json");
     }
 }
