@@ -95,6 +95,11 @@ public final class FraudJob {
     /** Adds source, topology and sinks to {@code env}. */
     public static void define(StreamExecutionEnvironment env, JobConfig config) {
         env.setParallelism(config.get(JobConfig.PARALLELISM));
+        sinks(FraudTopology.build(source(env, config), config), config);
+    }
+
+    /** The Kafka source with event-time watermarks, decoding each record once. */
+    public static DataStream<Decoded> source(StreamExecutionEnvironment env, JobConfig config) {
         WatermarkStrategy<Decoded> watermarks =
                 WatermarkStrategy.<Decoded>forBoundedOutOfOrderness(
                                 config.get(JobConfig.WATERMARK_DELAY))
@@ -104,15 +109,15 @@ public final class FraudJob {
                                 (d, kafkaTimestamp) ->
                                         d.event != null ? d.event.eventTime : Long.MIN_VALUE)
                         .withIdleness(config.get(JobConfig.IDLE_TIMEOUT));
-        DataStream<Decoded> decoded =
-                env.fromSource(
-                                KafkaIO.source(config),
-                                watermarks,
-                                "kafka: " + config.get(JobConfig.TOPIC_EVENTS))
-                        .uid("kafka-source");
+        return env.fromSource(
+                        KafkaIO.source(config),
+                        watermarks,
+                        "kafka: " + config.get(JobConfig.TOPIC_EVENTS))
+                .uid("kafka-source");
+    }
 
-        FraudTopology.Outputs out = FraudTopology.build(decoded, config);
-
+    /** Exactly-once Kafka sinks for alerts, holds and dead letters, and the Redis hold sink. */
+    public static void sinks(FraudTopology.Outputs out, JobConfig config) {
         out.alerts()
                 .sinkTo(KafkaIO.outputSink(config, config.get(JobConfig.TOPIC_ALERTS), "alerts"))
                 .name("kafka: " + config.get(JobConfig.TOPIC_ALERTS))
