@@ -93,8 +93,8 @@ public class FraudJobITCase {
                     attacker.login(
                             base.plusSeconds(100 + i * 20L), "u-victim", LoginOutcome.FAILURE));
         }
-        // The first five arrive out of order (each is counted in the window of the events after
-        // it); the sixth, the newest, arrives last and sees all six.
+        // The first five arrive out of order; the sixth, the newest, arrives last and sees all
+        // six.
         Collections.shuffle(burst.subList(0, 5), random);
         valid.addAll(burst);
 

@@ -80,13 +80,17 @@ public final class GroupEvaluator {
             long amount = s.aggregate == Aggregate.COUNT ? 1 : e.amountMinor;
             st.addToBucket(s, t, amount);
         }
+        // A late event also belongs to the windows that end at the newest time this key has seen;
+        // judging it only by the window ending at its own time would miss a burst whose newest
+        // event happened to arrive first.
+        long newest = st.newestTime(s);
         for (Rule r : s.rules) {
             if (suppress && r.mode() == RuleMode.ACTIVE) continue;
-            long from = t - r.window().toMillis();
-            long observed =
-                    s.aggregate == Aggregate.DISTINCT
-                            ? st.countValues(s, from, t)
-                            : st.sumBuckets(s, from, t);
+            long w = r.window().toMillis();
+            long observed = observe(s, st, t - w, t);
+            if (newest > t && newest - w < t) {
+                observed = Math.max(observed, observe(s, st, newest - w, newest));
+            }
             if (observed > r.threshold()) {
                 fire(
                         rs,
@@ -99,6 +103,12 @@ public final class GroupEvaluator {
                         out);
             }
         }
+    }
+
+    private static long observe(AggSpec s, GroupState st, long from, long to) {
+        return s.aggregate == Aggregate.DISTINCT
+                ? st.countValues(s, from, to)
+                : st.sumBuckets(s, from, to);
     }
 
     private static void newValue(

@@ -160,6 +160,19 @@ public class GroupState {
         return sum;
     }
 
+    /**
+     * The newest time this aggregate holds (a bucket start or a value's last sighting), or {@code
+     * Long.MIN_VALUE} when it holds nothing.
+     */
+    long newestTime(AggSpec s) {
+        long newest = Long.MIN_VALUE;
+        int n = size();
+        for (int i = 0; i < n; i++) {
+            if (spec[i] == s.id && time[i] > newest) newest = time[i];
+        }
+        return newest;
+    }
+
     // ---- distinct values / value history ----
 
     /**

@@ -87,19 +87,30 @@ class VelocityRuleTest {
     }
 
     @Test
-    void outOfOrderEventsLandInTheirOwnBucket() {
+    void aLateEventCountsInItsOwnBucketAndInTheNewestWindow() {
         RuleSet rs = TestRules.set(failedLogins("bf", "PT10M", 0));
         GroupState st = new GroupState();
         assertEquals("1", observed(group(rs, GroupBy.ACCOUNT, st, fail(T0 + min(5))), "bf"));
-        // Late: its window (T0-8m, T0+2m] does not reach the later event.
-        assertEquals("1", observed(group(rs, GroupBy.ACCOUNT, st, fail(T0 + min(2))), "bf"));
+        // Late: the window ending at the newest time seen, (T0-5m, T0+5m], holds both.
+        assertEquals("2", observed(group(rs, GroupBy.ACCOUNT, st, fail(T0 + min(2))), "bf"));
         assertEquals("3", observed(group(rs, GroupBy.ACCOUNT, st, fail(T0 + min(6))), "bf"));
-        // At +12m30s the late event (+2m) has left the window, the others have not.
+        // At +12m30s the late event (+2m) has left the window, the others have not: it sits in
+        // the bucket of its own time, not of its arrival.
         assertEquals(
                 "3", observed(group(rs, GroupBy.ACCOUNT, st, fail(T0 + min(12) + sec(30))), "bf"));
-        // At +16m10s only +12m30s and itself remain: the late one was counted at +2m, not "now".
-        assertEquals(
-                "2", observed(group(rs, GroupBy.ACCOUNT, st, fail(T0 + min(16) + sec(10))), "bf"));
+        // Too late for the newest window (+12m30s - 10m > +1m): judged by its own window only.
+        assertEquals("1", observed(group(rs, GroupBy.ACCOUNT, st, fail(T0 + min(1))), "bf"));
+    }
+
+    @Test
+    void aBurstWhoseNewestEventArrivesFirstStillFires() {
+        RuleSet rs = TestRules.set(failedLogins("bf", "PT10M", 5));
+        GroupState st = new GroupState();
+        assertEquals(List.of(), group(rs, GroupBy.ACCOUNT, st, fail(T0 + min(5))));
+        for (int i = 0; i < 4; i++) {
+            assertEquals(List.of(), group(rs, GroupBy.ACCOUNT, st, fail(T0 + min(i))), "late " + i);
+        }
+        assertEquals("6", observed(group(rs, GroupBy.ACCOUNT, st, fail(T0 + min(4))), "bf"));
     }
 
     @Test
