@@ -1,6 +1,8 @@
 package dev.fraudmonitor.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.fraudmonitor.job.FraudJob;
+import dev.fraudmonitor.job.config.JobConfig;
 import dev.fraudmonitor.job.testing.EmbeddedKafka;
 import dev.fraudmonitor.job.testing.EmbeddedRedis;
 import dev.fraudmonitor.job.testing.FlinkMiniCluster;
@@ -38,6 +40,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -178,12 +181,22 @@ public final class Demo implements AutoCloseable {
     private final JobStarter jobStarter;
 
     public Demo(Settings settings, PrintStream out) {
-        this(
-                settings,
-                out,
-                conf ->
-                        FraudJobLauncher.submit(
-                                conf, FlinkMiniCluster.PARALLELISM, "checkout-fraud-monitor"));
+        this(settings, out, Demo::submitJob);
+    }
+
+    /** Submits the fraud job to the current context environment: the demo's MiniCluster. */
+    static JobClient submitJob(Map<String, String> overrides) {
+        Map<String, String> conf = new HashMap<>(overrides);
+        conf.putIfAbsent("parallelism", Integer.toString(FlinkMiniCluster.PARALLELISM));
+        JobConfig config = JobConfig.of(conf);
+        try {
+            return FraudJob.start(
+                    StreamExecutionEnvironment.getExecutionEnvironment(
+                            FraudJob.flinkConfiguration(config)),
+                    config);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot submit the fraud job: " + e, e);
+        }
     }
 
     Demo(Settings settings, PrintStream out, JobStarter jobStarter) {

@@ -3,7 +3,6 @@ package dev.fraudmonitor.demo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.fraudmonitor.model.Alert;
 import java.io.ByteArrayOutputStream;
@@ -37,10 +36,6 @@ class DemoITCase {
 
     @Test
     void everyAttackTypologyIsAlertedAndNoBenignSessionIs() throws Exception {
-        assumeTrue(
-                FraudJobLauncher.available(),
-                "the fraud job (dev.fraudmonitor.job.FraudJob) is not built yet:"
-                        + " the end-to-end demo cannot run");
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         Set<String> tmpBefore = list(tmp);
         ByteArrayOutputStream view = new ByteArrayOutputStream();
