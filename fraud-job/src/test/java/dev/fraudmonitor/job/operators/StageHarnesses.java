@@ -1,0 +1,131 @@
+package dev.fraudmonitor.job.operators;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.fraudmonitor.job.config.JobConfig;
+import dev.fraudmonitor.job.event.GroupCopy;
+import dev.fraudmonitor.job.event.HitMessage;
+import dev.fraudmonitor.job.event.Output;
+import dev.fraudmonitor.job.event.ScoringEvent;
+import dev.fraudmonitor.job.event.ScoringEvents;
+import dev.fraudmonitor.job.testing.RedisExtension;
+import dev.fraudmonitor.model.CheckoutEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.OutputTag;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * What the keyed-stage harness tests share: a rule set in a real Redis (the stages load it in
+ * {@code open()} through {@code RulesProvider}), a job config pointing at it, and the harnesses
+ * keyed the way {@code FraudTopology} keys the stages.
+ */
+final class StageHarnesses {
+    /** A whole minute, so cleanup timers (rounded up to the minute) are easy to reason about. */
+    static final Instant T0 = Instant.parse("2026-03-02T10:00:00Z");
+
+    private StageHarnesses() {}
+
+    static Instant minutes(double m) {
+        return T0.plusMillis(Math.round(m * 60_000));
+    }
+
+    /** A rule set of version 1: review at 50, hold at 80, the given alert cooldown. */
+    static String ruleSet(String alertCooldown, String... rules) {
+        return "{\"version\": 1, \"thresholds\": {\"review\": 50, \"hold\": 80}, \"alertCooldown\": \""
+                + alertCooldown
+                + "\", \"rules\": ["
+                + String.join(",", rules)
+                + "]}";
+    }
+
+    /**
+     * Puts {@code rulesJson} in Redis under a fresh key prefix and returns a job config that reads
+     * it, with the metrics endpoint off and {@code extra} options on top.
+     */
+    static JobConfig configWithRules(RedisExtension redis, String rulesJson, String... extra) {
+        String prefix = redis.newKeyPrefix();
+        RedisClient client = redis.client();
+        client.set(prefix + "rules", rulesJson);
+        client.close();
+        Map<String, String> options = new HashMap<>();
+        options.put("redis.url", redis.url());
+        options.put("redis.prefix", prefix);
+        options.put("metrics.port", "0");
+        options.put("rules.initial-load-timeout", "PT5S");
+        for (int i = 0; i < extra.length; i += 2) {
+            options.put(extra[i], extra[i + 1]);
+        }
+        return JobConfig.of(options);
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, ScoringEvent, GroupCopy> session(
+            JobConfig config) throws Exception {
+        return keyed(new SessionStage(config), e -> e.sessionId);
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, GroupCopy, HitMessage> group(
+            JobConfig config) throws Exception {
+        return keyed(new GroupStage(config), c -> c.key);
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, HitMessage, Output> decision(
+            JobConfig config) throws Exception {
+        return keyed(new DecisionStage(config), h -> h.sessionId);
+    }
+
+    /** Not yet opened: call {@code open()}, or {@code initializeState(snapshot)} first. */
+    private static <I, O> KeyedOneInputStreamOperatorTestHarness<String, I, O> keyed(
+            KeyedProcessFunction<String, I, O> stage,
+            org.apache.flink.api.java.functions.KeySelector<I, String> key)
+            throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(stage), key, Types.STRING);
+    }
+
+    /** The job's flat form of a contract event, stamped as read from Kafka at its event time. */
+    static ScoringEvent flat(CheckoutEvent c) {
+        return ScoringEvents.from(c, c.occurredAt().toEpochMilli());
+    }
+
+    /** Values emitted on a side output since the last {@link #clearOutputs}; empty if none. */
+    static <T> List<T> side(AbstractStreamOperatorTestHarness<?> h, OutputTag<T> tag) {
+        Collection<StreamRecord<T>> records = h.getSideOutput(tag);
+        List<T> values = new ArrayList<>();
+        if (records != null) {
+            records.forEach(r -> values.add(r.getValue()));
+        }
+        return values;
+    }
+
+    static void clearOutputs(AbstractStreamOperatorTestHarness<?> h, OutputTag<?>... tags) {
+        h.getOutput().clear();
+        for (OutputTag<?> tag : tags) {
+            if (h.getSideOutput(tag) != null) {
+                h.getSideOutput(tag).clear();
+            }
+        }
+    }
+
+    /** Watermark {@code d} after {@code t}. */
+    static long after(Instant t, Duration d) {
+        return t.plus(d).toEpochMilli();
+    }
+
+    static void assertNothingLeft(KeyedOneInputStreamOperatorTestHarness<String, ?, ?> h) {
+        assertEquals(0, h.numKeyedStateEntries(), "keyed state entries left");
+        assertEquals(0, h.numEventTimeTimers(), "event-time timers left");
+        assertEquals(0, h.numProcessingTimeTimers(), "processing-time timers left");
+    }
+}
