@@ -64,8 +64,14 @@ public class GroupStage extends KeyedProcessFunction<String, GroupCopy, HitMessa
         }
         hits.clear();
         GroupEvaluator.evaluate(snapshot.rules(), copy.kind, st, copy.event, hits);
-        state.update(st);
-        ctx.timerService().registerEventTimeTimer(Timers.roundUp(st.nextExpiry()));
+        if (st.isEmpty()) {
+            // No rule of this kind counted the event (a page view for an account, say): writing
+            // an empty state and a timer for it would cost a state write per event for nothing.
+            state.clear();
+        } else {
+            state.update(st);
+            ctx.timerService().registerEventTimeTimer(Timers.roundUp(st.nextExpiry()));
+        }
         long version = snapshot.rules().version();
         for (Hit hit : hits) {
             out.collect(HitMessage.of(copy.event, version, hit));
