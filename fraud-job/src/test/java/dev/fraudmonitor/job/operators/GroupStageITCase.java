@@ -1,0 +1,188 @@
+package dev.fraudmonitor.job.operators;
+
+import static dev.fraudmonitor.job.operators.StageHarnesses.assertNothingLeft;
+import static dev.fraudmonitor.job.operators.StageHarnesses.configWithRules;
+import static dev.fraudmonitor.job.operators.StageHarnesses.flat;
+import static dev.fraudmonitor.job.operators.StageHarnesses.minutes;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fraudmonitor.job.TestEvents.Session;
+import dev.fraudmonitor.job.config.JobConfig;
+import dev.fraudmonitor.job.event.GroupCopy;
+import dev.fraudmonitor.job.event.HitMessage;
+import dev.fraudmonitor.job.event.ScoringEvent;
+import dev.fraudmonitor.job.rules.GroupBy;
+import dev.fraudmonitor.job.testing.RedisExtension;
+import dev.fraudmonitor.model.LoginOutcome;
+import java.util.List;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@link GroupStage} in Flink's keyed operator harness, with its rules in a real redis-server:
+ * velocity per account over a sliding event-time window, repeat marking within the cooldown, and
+ * that a key's state and timers are gone once nothing in it is inside a window or a cooldown.
+ */
+class GroupStageITCase {
+    @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
+
+    /** More than 3 failed logins for one account in 10 minutes; buckets of 10 s, kept 10m10s. */
+    static final String RULES =
+            StageHarnesses.ruleSet(
+                    "PT30M",
+                    """
+                    {"id": "brute-force-account", "version": 1, "kind": "VELOCITY", "weight": 60,
+                     "description": "{observed} failed logins for this account in {window}; limit {threshold}",
+                     "groupBy": "ACCOUNT", "aggregate": "COUNT", "window": "PT10M", "threshold": 3,
+                     "filter": {"types": ["LOGIN"], "outcome": "FAILURE"}}""");
+
+    @Test
+    void crossingAVelocityThresholdEmitsAHitAndARepeatIsMarked() throws Exception {
+        JobConfig config = configWithRules(REDIS, RULES);
+        Session victim = Session.guest("203.0.113.50", "US").as("acct-victim");
+        Session other = Session.guest("203.0.113.51", "US").as("acct-other");
+
+        try (var h = StageHarnesses.group(config)) {
+            h.open();
+            for (int m = 1; m <= 3; m++) {
+                feed(h, failedLogin(victim, m));
+            }
+            feed(h, failedLogin(other, 3.5));
+            assertEquals(
+                    List.of(), h.extractOutputValues(), "3 failures is the limit, not over it");
+
+            ScoringEvent fourth = failedLogin(victim, 4);
+            feed(h, fourth);
+            List<HitMessage> hits = h.extractOutputValues();
+            assertEquals(1, hits.size(), "the other account's failure is counted for it alone");
+            HitMessage hit = hits.get(0);
+            assertEquals("brute-force-account", hit.ruleId);
+            assertEquals("4", hit.observed);
+            assertEquals("3", hit.threshold);
+            assertTrue(hit.text.startsWith("4 failed logins for this account in "), hit.text);
+            assertEquals(victim.sessionId(), hit.sessionId);
+            assertEquals(fourth.eventId, hit.eventId);
+            assertEquals("ACTIVE", hit.mode);
+            assertEquals(1, hit.ruleSetVersion);
+            assertFalse(hit.repeat);
+
+            feed(h, failedLogin(victim, 5));
+            hits = h.extractOutputValues();
+            assertEquals(2, hits.size());
+            assertEquals("5", hits.get(1).observed);
+            assertTrue(hits.get(1).repeat, "fired for this account 1 minute ago, within PT30M");
+        }
+    }
+
+    @Test
+    void theWindowSlidesInEventTime() throws Exception {
+        JobConfig config = configWithRules(REDIS, RULES);
+        Session s = Session.guest("203.0.113.52", "US").as("acct-slow");
+
+        try (var h = StageHarnesses.group(config)) {
+            h.open();
+            // One failure every 4 minutes: never more than 3 in any 10 minutes.
+            for (int m = 0; m <= 16; m += 4) {
+                feed(h, failedLogin(s, m));
+            }
+            assertEquals(List.of(), h.extractOutputValues());
+
+            // Minutes 8, 12, 16 and now 16.5 are within 10 minutes.
+            feed(h, failedLogin(s, 16.5));
+            assertEquals(
+                    List.of("4"), h.extractOutputValues().stream().map(x -> x.observed).toList());
+        }
+    }
+
+    @Test
+    void nothingIsLeftOnceWindowsAndCooldownsHavePassed() throws Exception {
+        JobConfig config = configWithRules(REDIS, RULES);
+        Session quiet = Session.guest("203.0.113.53", "US").as("acct-quiet");
+        Session attacked = Session.guest("203.0.113.54", "US").as("acct-attacked");
+
+        try (var h = StageHarnesses.group(config)) {
+            h.open();
+            feed(h, failedLogin(quiet, 1));
+            feed(h, failedLogin(quiet, 2));
+            for (int m = 1; m <= 4; m++) {
+                feed(h, failedLogin(attacked, m));
+            }
+            assertEquals(1, h.extractOutputValues().size(), "the attacked account fired at 4");
+            assertEquals(2, h.numKeyedStateEntries());
+
+            // The quiet account's last bucket (minute 2) is kept one window plus one bucket.
+            h.processWatermark(minutes(12).toEpochMilli());
+            assertEquals(2, h.numKeyedStateEntries(), "minute 2 is still inside the window");
+            h.processWatermark(minutes(13).toEpochMilli());
+            assertEquals(1, h.numKeyedStateEntries(), "the quiet account is gone");
+
+            // The attacked account's buckets are out of the window too, but it remembers that its
+            // rule fired at minute 4 until the cooldown has passed.
+            h.processWatermark(minutes(33).toEpochMilli());
+            assertEquals(1, h.numKeyedStateEntries(), "the fire time is kept for the cooldown");
+            assertTrue(h.numEventTimeTimers() > 0);
+            h.processWatermark(minutes(34).toEpochMilli());
+            assertNothingLeft(h);
+        }
+    }
+
+    @Test
+    void anEventNoRuleCountsLeavesNothingBehind() throws Exception {
+        JobConfig config = configWithRules(REDIS, RULES);
+        Session s = Session.guest("203.0.113.55", "US").as("acct-browsing");
+
+        try (var h = StageHarnesses.group(config)) {
+            h.open();
+            feed(h, flat(s.pageView(minutes(1), "/")));
+            feed(h, flat(s.login(minutes(2), "user-55", LoginOutcome.SUCCESS)));
+
+            assertEquals(List.of(), h.extractOutputValues());
+            assertNothingLeft(h);
+        }
+    }
+
+    @Test
+    void countsAndCleanupTimersSurviveASnapshotAndRestore() throws Exception {
+        JobConfig config = configWithRules(REDIS, RULES);
+        Session s = Session.guest("203.0.113.56", "US").as("acct-restored");
+
+        KeyedOneInputStreamOperatorTestHarness<String, GroupCopy, HitMessage> before =
+                StageHarnesses.group(config);
+        before.open();
+        for (int m = 1; m <= 3; m++) {
+            feed(before, failedLogin(s, m));
+        }
+        OperatorSubtaskState snapshot = before.snapshot(1L, 1L);
+        before.close();
+
+        try (var h = StageHarnesses.group(config)) {
+            h.initializeState(snapshot);
+            h.open();
+            assertEquals(1, h.numKeyedStateEntries());
+            assertTrue(h.numEventTimeTimers() > 0, "the cleanup timer is part of the snapshot");
+
+            feed(h, failedLogin(s, 4));
+            List<HitMessage> hits = h.extractOutputValues();
+            assertEquals(1, hits.size(), "the three failures before the snapshot still count");
+            assertEquals("4", hits.get(0).observed);
+
+            h.processWatermark(minutes(34).toEpochMilli());
+            assertNothingLeft(h);
+        }
+    }
+
+    private static ScoringEvent failedLogin(Session s, double minute) {
+        return flat(s.login(minutes(minute), "user-" + s.accountId(), LoginOutcome.FAILURE));
+    }
+
+    /** What the session stage sends this stage for the event's account. */
+    private static void feed(
+            KeyedOneInputStreamOperatorTestHarness<String, GroupCopy, HitMessage> h, ScoringEvent e)
+            throws Exception {
+        h.processElement(new GroupCopy(GroupBy.ACCOUNT, e.accountId, e), e.eventTime);
+    }
+}
