@@ -207,7 +207,16 @@ public final class FraudCtl {
         JsonNode theirs = current == null ? m.createObjectNode() : m.readTree(current);
         JsonNode ours = m.readTree(Files.readString(Path.of(file)));
         List<String> lines = new ArrayList<>();
-        for (String top : new String[] {"version", "thresholds", "alertCooldown"}) {
+        // Every top-level setting, not a fixed list: a new one (sessionTimeout, say) must not be
+        // reported as "no differences" when loading the file would change it.
+        TreeSet<String> settings = new TreeSet<>();
+        theirs.fieldNames().forEachRemaining(settings::add);
+        ours.fieldNames().forEachRemaining(settings::add);
+        settings.remove("rules");
+        settings.remove("version");
+        List<String> tops = new ArrayList<>(List.of("version"));
+        tops.addAll(settings);
+        for (String top : tops) {
             if (!java.util.Objects.equals(theirs.get(top), ours.get(top))) {
                 lines.add("~ " + top + ": " + theirs.get(top) + " -> " + ours.get(top));
             }
