@@ -344,7 +344,7 @@ class FraudCtlITCase {
         return run(all.toArray(new String[0]));
     }
 
-    private static Run run(String... args) {
+    private Run run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exit =
@@ -357,7 +357,10 @@ class FraudCtlITCase {
                         exit,
                         out.toString(StandardCharsets.UTF_8),
                         err.toString(StandardCharsets.UTF_8));
-        assertFalse(PanGuard.containsPan(r.out() + "\n" + r.err()), "card number in " + r);
+        // The file paths fraudctl echoes sit in JUnit's temp dir, whose random number can pass
+        // the Luhn check: they are the user's own input, not data the tool let out.
+        String printed = (r.out() + "\n" + r.err()).replace(dir.toString(), "TMP");
+        assertFalse(PanGuard.containsPan(printed), "card number in " + r);
         return r;
     }
 
