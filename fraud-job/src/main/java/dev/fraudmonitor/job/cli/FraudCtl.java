@@ -33,7 +33,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.params.SetParams;
 
 /**
  * The analysts' and reps' command line: rules (validate, load, list, diff, export), block/allow
@@ -41,6 +40,15 @@ import redis.clients.jedis.params.SetParams;
  * says what), 2 on usage errors, 3 when Redis or Kafka cannot be reached.
  */
 public final class FraudCtl {
+    /**
+     * Compare-and-set: release only the record that was read, so two reps releasing at once cannot
+     * both succeed, and count the release with it.
+     */
+    static final String RELEASE_IF_UNCHANGED =
+            "if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end "
+                    + "redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL') "
+                    + "redis.call('INCR', KEYS[2]) return 1";
+
     static final String USAGE =
             """
             Usage: fraudctl [--redis URL] [--prefix P] COMMAND ...
@@ -320,26 +328,45 @@ public final class FraudCtl {
             throw new UsageException("a release records who and why: --by WHO --reason WHY");
         }
         String key = keys.hold(orderId);
-        String json = redis.get(key);
-        if (json == null) {
-            err.println("No hold record for order " + orderId + "; nothing to release");
-            return 1;
+        byte[] released;
+        boolean resend = false;
+        while (true) {
+            String json = redis.get(key);
+            if (json == null) {
+                err.println("No hold record for order " + orderId + "; nothing to release");
+                return 1;
+            }
+            ObjectNode hold = (ObjectNode) Json.mapper().readTree(json);
+            if (HoldStatus.RELEASED.name().equals(hold.path("status").asText())) {
+                err.printf(
+                        "Order %s was already released by %s at %s%n",
+                        orderId,
+                        hold.path("releasedBy").asText(),
+                        hold.path("releasedAt").asText());
+                if (bootstrap == null) {
+                    return 1;
+                }
+                // The earlier release may not have reached Kafka: sending the same record again
+                // is harmless to a reader keyed by order id.
+                released = json.getBytes(StandardCharsets.UTF_8);
+                resend = true;
+                break;
+            }
+            hold.put("status", HoldStatus.RELEASED.name());
+            hold.put("releasedBy", by);
+            hold.put("releaseReason", why);
+            hold.put("releasedAt", Instant.now().toString());
+            released = Json.mapper().writeValueAsBytes(hold);
+            Object swapped =
+                    redis.eval(
+                            RELEASE_IF_UNCHANGED,
+                            List.of(key, keys.holdsReleased()),
+                            List.of(json, new String(released, StandardCharsets.UTF_8)));
+            if (Long.valueOf(1).equals(swapped)) {
+                break;
+            }
+            // Another rep or the job changed the record since it was read: read it again.
         }
-        ObjectNode hold = (ObjectNode) Json.mapper().readTree(json);
-        if (HoldStatus.RELEASED.name().equals(hold.path("status").asText())) {
-            err.printf(
-                    "Order %s was already released by %s at %s%n",
-                    orderId, hold.path("releasedBy").asText(), hold.path("releasedAt").asText());
-            return 1;
-        }
-        hold.put("status", HoldStatus.RELEASED.name());
-        hold.put("releasedBy", by);
-        hold.put("releaseReason", why);
-        hold.put("releasedAt", Instant.now().toString());
-        byte[] released = Json.mapper().writeValueAsBytes(hold);
-        redis.set(
-                key, new String(released, StandardCharsets.UTF_8), SetParams.setParams().keepTtl());
-        redis.incr(keys.holdsReleased());
         if (bootstrap != null) {
             Properties p = new Properties();
             p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -357,11 +384,15 @@ public final class FraudCtl {
                                 + topic
                                 + ": "
                                 + e
-                                + "\nRun the same command again once Kafka is reachable; Redis already says RELEASED.");
+                                + "\nRun the same command again once Kafka is reachable: Redis already says RELEASED, and it re-sends the release record.");
                 return 3;
             }
         }
-        out.printf("Order %s released by %s (%s)%n", orderId, by, why);
+        if (resend) {
+            out.printf("Release record of order %s sent again to %s%n", orderId, topic);
+        } else {
+            out.printf("Order %s released by %s (%s)%n", orderId, by, why);
+        }
         return 0;
     }
 

@@ -1,5 +1,6 @@
 package dev.fraudmonitor.job.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -32,6 +33,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -317,9 +323,68 @@ class FraudCtlITCase {
         assertTrue(again.err().contains("already released by rep-7"), again.err());
         assertEquals("rep-7", hold("o-555").releasedBy());
 
+        // A rep retrying after Kafka was unreachable gets the same release record sent again.
+        Run resend =
+                fraudctl(
+                        "holds",
+                        "release",
+                        "o-555",
+                        "--by",
+                        "rep-7",
+                        "--reason",
+                        "retry",
+                        "--kafka",
+                        KAFKA.bootstrapServers(),
+                        "--topic",
+                        topic);
+        assertEquals(0, resend.exit(), resend.err());
+        List<ConsumerRecord<byte[], byte[]>> twice =
+                KAFKA.kafka().readAll(topic, true, 2, Duration.ofSeconds(30));
+        assertEquals(2, twice.size());
+        assertArrayEquals(published.get(0).value(), twice.get(1).value());
+        assertEquals("1", redis.get(keys.holdsReleased()), "a re-send is not a second release");
+
         Run missing = fraudctl("holds", "show", "o-404");
         assertEquals(1, missing.exit());
         assertTrue(missing.err().contains("No hold record for order o-404"), missing.err());
+    }
+
+    @Test
+    void twoRepsReleasingAtOnceCannotBothSucceed() throws Exception {
+        JobConfig config = JobConfig.of(Map.of("redis.url", REDIS.url(), "redis.prefix", prefix));
+        for (int round = 0; round < 10; round++) {
+            String order = "o-race-" + round;
+            writeAsTheJobDoes(config, heldRecord(order));
+            CountDownLatch go = new CountDownLatch(1);
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                List<Future<Run>> runs = new ArrayList<>();
+                for (String rep : List.of("rep-a", "rep-b")) {
+                    runs.add(
+                            pool.submit(
+                                    () -> {
+                                        go.await();
+                                        return fraudctl(
+                                                "holds",
+                                                "release",
+                                                order,
+                                                "--by",
+                                                rep,
+                                                "--reason",
+                                                "checked");
+                                    }));
+                }
+                go.countDown();
+                int ok = 0;
+                for (Future<Run> r : runs) {
+                    if (r.get(30, TimeUnit.SECONDS).exit() == 0) ok++;
+                }
+                assertEquals(1, ok, "exactly one of two simultaneous releases of " + order);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        assertEquals("10", redis.get(keys.holdsReleased()));
     }
 
     @Test
