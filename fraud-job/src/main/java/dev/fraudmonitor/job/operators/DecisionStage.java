@@ -75,6 +75,7 @@ public class DecisionStage extends KeyedProcessFunction<String, HitMessage, Outp
     public void close() {
         if (rules != null) {
             rules.close();
+            rules = null; // the provider is shared: release this operator's use of it once
         }
     }
 

@@ -51,6 +51,7 @@ public class GroupStage extends KeyedProcessFunction<String, GroupCopy, HitMessa
     public void close() {
         if (rules != null) {
             rules.close();
+            rules = null; // the provider is shared: release this operator's use of it once
         }
     }
 

@@ -73,6 +73,7 @@ public class SessionStage extends KeyedProcessFunction<String, ScoringEvent, Gro
     public void close() {
         if (rules != null) {
             rules.close();
+            rules = null; // the provider is shared: release this operator's use of it once
         }
     }
 
