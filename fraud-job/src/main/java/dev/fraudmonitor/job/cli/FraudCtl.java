@@ -76,7 +76,8 @@ public final class FraudCtl {
     private final PrintStream out;
     private final PrintStream err;
 
-    FraudCtl(PrintStream out, PrintStream err) {
+    /** Runs commands in this JVM, printing to {@code out} and {@code err} (demo, tests). */
+    public FraudCtl(PrintStream out, PrintStream err) {
         this.out = out;
         this.err = err;
     }

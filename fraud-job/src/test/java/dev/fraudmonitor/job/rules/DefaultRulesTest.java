@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -27,13 +26,7 @@ class DefaultRulesTest {
     }
 
     static ListSnapshot lists() {
-        return new ListSnapshot(
-                1,
-                Map.of(
-                        ListKind.CARD, Set.of("card-blocked"),
-                        ListKind.EMAIL_DOMAIN, Set.of("mailinator.com"),
-                        ListKind.IP, Set.of("192.0.2.250")),
-                Map.of());
+        return Scenarios.blockLists();
     }
 
     private static Sim run(Scenarios.Scenario sc) throws Exception {

@@ -8,20 +8,37 @@ import static dev.fraudmonitor.job.rules.Ev.sec;
 import dev.fraudmonitor.job.event.ScoringEvent;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Event sequences for each attack typology and each benign look-alike. {@code history} is what
  * happened before (an account's usual device, country, address), {@code events} the sessions to
- * judge; {@code sessions} are the ids the verdict is about.
+ * judge; {@code sessions} are the ids the verdict is about. The block-list scenarios rely on {@link
+ * #blockLists()}.
+ *
+ * <p>Public so the same sequences are judged twice: by the rule engine alone ({@code
+ * DefaultRulesTest}) and by the running job ({@code DefaultRulesITCase}).
  */
-final class Scenarios {
+public final class Scenarios {
     private Scenarios() {}
 
-    record Scenario(
+    public record Scenario(
             String name,
             List<ScoringEvent> history,
             List<ScoringEvent> events,
             List<String> sessions) {}
+
+    /** The block lists the scenarios assume: a stolen card, a throwaway e-mail domain, an IP. */
+    public static ListSnapshot blockLists() {
+        return new ListSnapshot(
+                1,
+                Map.of(
+                        ListKind.CARD, Set.of("card-blocked"),
+                        ListKind.EMAIL_DOMAIN, Set.of("mailinator.com"),
+                        ListKind.IP, Set.of("192.0.2.250")),
+                Map.of());
+    }
 
     // ------------------------------------------------------------------ helpers
 
@@ -114,7 +131,7 @@ final class Scenarios {
 
     // ------------------------------------------------------------------ attacks
 
-    static Scenario credentialStuffing() {
+    public static Scenario credentialStuffing() {
         List<ScoringEvent> l = new ArrayList<>();
         List<String> sessions = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
@@ -131,7 +148,7 @@ final class Scenarios {
         return new Scenario("credential stuffing", List.of(), l, sessions);
     }
 
-    static Scenario bruteForce() {
+    public static Scenario bruteForce() {
         List<ScoringEvent> l = new ArrayList<>();
         for (int i = 0; i < 9; i++) {
             l.add(
@@ -145,7 +162,7 @@ final class Scenarios {
         return new Scenario("brute force on one account", List.of(), l, List.of("brute"));
     }
 
-    static Scenario accountTakeover() {
+    public static Scenario accountTakeover() {
         List<ScoringEvent> h = usualPast("acc-ato", "dev-home", "GB", "card-ato", "addr-home");
         List<ScoringEvent> l = new ArrayList<>();
         String s = "ato";
@@ -188,7 +205,7 @@ final class Scenarios {
         return new Scenario("account takeover", h, l, List.of(s));
     }
 
-    static Scenario cardTesting() {
+    public static Scenario cardTesting() {
         List<ScoringEvent> l = new ArrayList<>();
         String s = "cardtest";
         browse(l, T0, s, null, "dev-ct", "US", 2);
@@ -206,7 +223,7 @@ final class Scenarios {
         return new Scenario("card testing", List.of(), l, List.of(s));
     }
 
-    static Scenario geoMismatchHighValue() {
+    public static Scenario geoMismatchHighValue() {
         List<ScoringEvent> l = new ArrayList<>();
         String s = "geo";
         browse(l, T0, s, null, "dev-geo", "NG", 5);
@@ -226,7 +243,7 @@ final class Scenarios {
         return new Scenario("geo mismatch, high-value guest order", List.of(), l, List.of(s));
     }
 
-    static Scenario orderVelocity() {
+    public static Scenario orderVelocity() {
         List<ScoringEvent> l = new ArrayList<>();
         List<String> sessions = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
@@ -253,7 +270,7 @@ final class Scenarios {
                 "order velocity per card/account/address", List.of(), l, sessions.subList(3, 6));
     }
 
-    static Scenario blockedCard() {
+    public static Scenario blockedCard() {
         List<ScoringEvent> l = new ArrayList<>();
         String s = "blocked";
         browse(l, T0, s, null, "dev-b", "GB", 4);
@@ -273,7 +290,7 @@ final class Scenarios {
         return new Scenario("block-listed card", List.of(), l, List.of(s));
     }
 
-    static Scenario blockedEmailDomain() {
+    public static Scenario blockedEmailDomain() {
         List<ScoringEvent> l = new ArrayList<>();
         String s = "blocked-mail";
         browse(l, T0, s, null, "dev-m", "GB", 4);
@@ -284,7 +301,7 @@ final class Scenarios {
         return new Scenario("block-listed email domain", List.of(), l, List.of(s));
     }
 
-    static Scenario botCheckout() {
+    public static Scenario botCheckout() {
         List<ScoringEvent> l = new ArrayList<>();
         String s = "bot";
         l.add(Ev.pageView(T0, s).device("dev-bot").country("GB").build());
@@ -309,7 +326,7 @@ final class Scenarios {
         return new Scenario("bot-like checkout", List.of(), l, List.of(s));
     }
 
-    static List<Scenario> attacks() {
+    public static List<Scenario> attacks() {
         return List.of(
                 credentialStuffing(),
                 bruteForce(),
@@ -324,7 +341,7 @@ final class Scenarios {
 
     // ------------------------------------------------------------------ benign look-alikes
 
-    static Scenario typoPassword() {
+    public static Scenario typoPassword() {
         List<ScoringEvent> h = usualPast("acc-typo", "dev-typo", "GB", "card-typo", "addr-typo");
         List<ScoringEvent> l = new ArrayList<>();
         String s = "typo";
@@ -364,7 +381,7 @@ final class Scenarios {
         return new Scenario("typo'd password", h, l, List.of(s));
     }
 
-    static Scenario familyBehindOneIp() {
+    public static Scenario familyBehindOneIp() {
         List<ScoringEvent> h = new ArrayList<>();
         List<ScoringEvent> l = new ArrayList<>();
         List<String> sessions = new ArrayList<>();
@@ -416,7 +433,7 @@ final class Scenarios {
         return new Scenario("family behind one IP", h, l, sessions);
     }
 
-    static Scenario travellerAbroad() {
+    public static Scenario travellerAbroad() {
         List<ScoringEvent> h = usualPast("acc-trav", "dev-trav", "GB", "card-trav", "addr-trav");
         List<ScoringEvent> l = new ArrayList<>();
         String s = "travel";
@@ -446,7 +463,7 @@ final class Scenarios {
         return new Scenario("traveller abroad", h, l, List.of(s));
     }
 
-    static Scenario declinedOnceThenOtherCard() {
+    public static Scenario declinedOnceThenOtherCard() {
         List<ScoringEvent> h = usualPast("acc-dec", "dev-dec", "GB", "card-dec", "addr-dec");
         List<ScoringEvent> l = new ArrayList<>();
         String s = "declined-once";
@@ -486,7 +503,7 @@ final class Scenarios {
         return new Scenario("card declined once, second card works", h, l, List.of(s));
     }
 
-    static List<Scenario> benign() {
+    public static List<Scenario> benign() {
         return List.of(
                 typoPassword(),
                 familyBehindOneIp(),
