@@ -109,6 +109,22 @@ class PanGuardTest {
     }
 
     @Test
+    void epochMillisAreNeverCardNumbersEvenWhenLuhnValid() {
+        int luhnValid = 0;
+        for (long millis = 1_772_445_600_000L; millis < 1_772_445_600_100L; millis++) {
+            String text = Long.toString(millis);
+            if (PanGuardTest.luhn(text.substring(0, 12)).equals(text)) luhnValid++;
+            assertFalse(PanGuard.containsPan("/p/" + text), text);
+            assertFalse(PanGuard.isPanNumber(millis), text);
+        }
+        assertEquals(10, luhnValid, "one in ten pass the Luhn check");
+        // A 13-digit Visa number is still one.
+        assertTrue(PanGuard.containsPan("/p/" + PAN13));
+        String otherThirteen = "3" + PAN13.substring(1, 12);
+        assertFalse(PanGuard.containsPan(luhn(otherThirteen)));
+    }
+
+    @Test
     void epochMillisThatFailLuhnAreUntouched() {
         String millis = "1738324800000";
         String nonLuhn = PanGuard.containsPan(millis) ? notLuhn(millis) : millis;
