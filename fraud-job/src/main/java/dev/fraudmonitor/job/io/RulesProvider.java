@@ -1,5 +1,7 @@
 package dev.fraudmonitor.job.io;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fraudmonitor.job.config.JobConfig;
 import dev.fraudmonitor.job.metrics.FraudMetrics;
 import dev.fraudmonitor.job.rules.ListKind;
@@ -7,9 +9,13 @@ import dev.fraudmonitor.job.rules.ListSnapshot;
 import dev.fraudmonitor.job.rules.RuleSet;
 import dev.fraudmonitor.job.rules.RuleSetException;
 import dev.fraudmonitor.job.rules.RuleSetParser;
+import dev.fraudmonitor.model.Json;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -44,6 +50,11 @@ public final class RulesProvider implements AutoCloseable {
     private final FraudMetrics metrics = FraudMetrics.get();
     private volatile Snapshot current;
     private String lastRulesText;
+
+    /** The text of the rule set in force: from Redis, or from a checkpoint during an outage. */
+    private volatile String rulesTextInForce;
+
+    private volatile Saved savedCache;
     private String lastRejectedText;
     private String lastListsVersion;
     private long lastListsLoad;
@@ -67,6 +78,16 @@ public final class RulesProvider implements AutoCloseable {
 
     /** The JVM's provider for this Redis and prefix, with a valid rule set loaded. */
     public static RulesProvider acquire(JobConfig config) {
+        return acquire(config, List.of());
+    }
+
+    /**
+     * As {@link #acquire(JobConfig)}; when Redis cannot give a valid rule set at once, the newest
+     * of {@code restored} (what {@link #saved()} returned at the checkpoint being restored) is put
+     * in force instead of waiting, so a restart during a Redis outage goes on scoring with the last
+     * good set.
+     */
+    public static RulesProvider acquire(JobConfig config, List<String> restored) {
         String id = config.get(JobConfig.REDIS_URL) + "|" + config.get(JobConfig.REDIS_PREFIX);
         RulesProvider p;
         synchronized (SHARED) {
@@ -76,7 +97,8 @@ public final class RulesProvider implements AutoCloseable {
                 try {
                     p.loadInitial(
                             config.get(JobConfig.RULES_INITIAL_TIMEOUT),
-                            config.get(JobConfig.REDIS_URL));
+                            config.get(JobConfig.REDIS_URL),
+                            restored);
                 } catch (RuntimeException e) {
                     p.shutdown();
                     throw e;
@@ -96,6 +118,75 @@ public final class RulesProvider implements AutoCloseable {
         return current;
     }
 
+    /**
+     * The rule set and lists in force as one JSON text, for operators to keep in their checkpoints;
+     * see {@link #acquire(JobConfig, List)}.
+     */
+    public String saved() {
+        Snapshot now = current;
+        Saved s = savedCache;
+        if (s == null || s.of != now) {
+            savedCache = s = new Saved(now, save(now));
+        }
+        return s.json;
+    }
+
+    private record Saved(Snapshot of, String json) {}
+
+    private String save(Snapshot snapshot) {
+        ObjectNode root = Json.mapper().createObjectNode();
+        root.put("rules", rulesTextInForce);
+        root.put("listsVersion", snapshot.lists().version());
+        ObjectNode block = root.putObject("block");
+        ObjectNode allow = root.putObject("allow");
+        for (ListKind kind : ListKind.values()) {
+            snapshot.lists().blockList(kind).forEach(block.withArray(kind.name())::add);
+            snapshot.lists().allowList(kind).forEach(allow.withArray(kind.name())::add);
+        }
+        return root.toString();
+    }
+
+    /** The newest valid rule set among saved texts, with its lists; null when there is none. */
+    private Snapshot newestSaved(List<String> saved) {
+        Snapshot best = null;
+        String bestText = null;
+        for (String json : saved) {
+            try {
+                JsonNode root = Json.mapper().readTree(json);
+                String text = root.path("rules").asText();
+                RuleSet rules = RuleSetParser.parse(text);
+                if (best != null && best.rules().version() >= rules.version()) {
+                    continue;
+                }
+                Map<ListKind, Set<String>> block = new EnumMap<>(ListKind.class);
+                Map<ListKind, Set<String>> allow = new EnumMap<>(ListKind.class);
+                for (ListKind kind : ListKind.values()) {
+                    block.put(kind, strings(root.path("block").path(kind.name())));
+                    allow.put(kind, strings(root.path("allow").path(kind.name())));
+                }
+                best =
+                        new Snapshot(
+                                rules,
+                                new ListSnapshot(root.path("listsVersion").asLong(), block, allow));
+                bestText = text;
+            } catch (IOException | RuleSetException | RuntimeException e) {
+                LOG.warn(
+                        "Ignoring a rule set saved in the checkpoint that cannot be read: {}",
+                        e.toString());
+            }
+        }
+        if (best != null) {
+            rulesTextInForce = bestText;
+        }
+        return best;
+    }
+
+    private static Set<String> strings(JsonNode array) {
+        Set<String> out = new HashSet<>();
+        array.forEach(v -> out.add(v.asText()));
+        return out;
+    }
+
     @Override
     public void close() {
         synchronized (SHARED) {
@@ -112,7 +203,7 @@ public final class RulesProvider implements AutoCloseable {
         redis.close();
     }
 
-    private void loadInitial(Duration timeout, String url) {
+    private void loadInitial(Duration timeout, String url, List<String> restored) {
         long deadline = System.currentTimeMillis() + timeout.toMillis();
         String problem = "not tried";
         while (true) {
@@ -125,6 +216,7 @@ public final class RulesProvider implements AutoCloseable {
                         RuleSet rules = RuleSetParser.parse(text);
                         ListSnapshot lists = loadLists();
                         lastRulesText = text;
+                        rulesTextInForce = text;
                         current = new Snapshot(rules, lists);
                         metrics.rulesLoaded(rules.version(), lists.version());
                         metrics.redisOk();
@@ -148,6 +240,20 @@ public final class RulesProvider implements AutoCloseable {
                                 + url.replaceAll("//[^/@]*@", "//***@")
                                 + " is unreachable: "
                                 + e.getMessage();
+            }
+            Snapshot saved = restored.isEmpty() ? null : newestSaved(restored);
+            if (saved != null) {
+                current = saved;
+                redisDown = true;
+                metrics.rulesLoaded(saved.rules().version(), saved.lists().version());
+                metrics.redisError("rules");
+                LOG.warn(
+                        "No rule set from Redis ({}); scoring with version {} and lists version {}"
+                                + " from the checkpoint until Redis answers",
+                        problem,
+                        saved.rules().version(),
+                        saved.lists().version());
+                return;
             }
             if (System.currentTimeMillis() >= deadline) {
                 throw new IllegalStateException(
@@ -203,6 +309,7 @@ public final class RulesProvider implements AutoCloseable {
             try {
                 RuleSet rules = RuleSetParser.parse(text);
                 lastRulesText = text;
+                rulesTextInForce = text;
                 lastRejectedText = null;
                 current = new Snapshot(rules, current.lists());
                 metrics.rulesLoaded(rules.version(), current.lists().version());

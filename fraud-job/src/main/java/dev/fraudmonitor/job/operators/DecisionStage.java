@@ -29,6 +29,9 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -43,7 +46,8 @@ import org.apache.flink.util.OutputTag;
  * from the session, the alert's sequence number in it, the action and the rules, so a replay after
  * a failure produces the same ids. Times are event times for the same reason.
  */
-public class DecisionStage extends KeyedProcessFunction<String, HitMessage, Output> {
+public class DecisionStage extends KeyedProcessFunction<String, HitMessage, Output>
+        implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<Output> HOLDS =
@@ -54,6 +58,7 @@ public class DecisionStage extends KeyedProcessFunction<String, HitMessage, Outp
 
     private final JobConfig config;
     private final long ttlMillis;
+    private transient RulesInForce rulesInForce;
     private transient RulesProvider rules;
     private transient FraudMetrics metrics;
     private transient ValueState<DecisionState> state;
@@ -66,17 +71,26 @@ public class DecisionStage extends KeyedProcessFunction<String, HitMessage, Outp
     @Override
     public void open(OpenContext openContext) {
         FraudMetrics.get().serve(config.get(JobConfig.METRICS_PORT));
-        rules = RulesProvider.acquire(config);
+        rules = rulesInForce.open(config);
         metrics = FraudMetrics.get();
         state = getRuntimeContext().getState(STATE);
     }
 
     @Override
     public void close() {
-        if (rules != null) {
-            rules.close();
-            rules = null; // the provider is shared: release this operator's use of it once
+        if (rulesInForce != null) {
+            rulesInForce.close();
         }
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        rulesInForce = RulesInForce.initialize(context);
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        rulesInForce.snapshot();
     }
 
     @Override

@@ -14,6 +14,9 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -24,13 +27,15 @@ import org.apache.flink.util.Collector;
  * <p>State is dropped by an event-time timer once nothing in it is inside any rule's window, so
  * idle keys do not leak.
  */
-public class GroupStage extends KeyedProcessFunction<String, GroupCopy, HitMessage> {
+public class GroupStage extends KeyedProcessFunction<String, GroupCopy, HitMessage>
+        implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
     static final ValueStateDescriptor<GroupState> STATE =
             new ValueStateDescriptor<>("group", TypeInformation.of(GroupState.class));
 
     private final JobConfig config;
+    private transient RulesInForce rulesInForce;
     private transient RulesProvider rules;
     private transient ValueState<GroupState> state;
     private transient List<Hit> hits;
@@ -42,17 +47,26 @@ public class GroupStage extends KeyedProcessFunction<String, GroupCopy, HitMessa
     @Override
     public void open(OpenContext openContext) {
         FraudMetrics.get().serve(config.get(JobConfig.METRICS_PORT));
-        rules = RulesProvider.acquire(config);
+        rules = rulesInForce.open(config);
         state = getRuntimeContext().getState(STATE);
         hits = new ArrayList<>();
     }
 
     @Override
     public void close() {
-        if (rules != null) {
-            rules.close();
-            rules = null; // the provider is shared: release this operator's use of it once
+        if (rulesInForce != null) {
+            rulesInForce.close();
         }
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        rulesInForce = RulesInForce.initialize(context);
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        rulesInForce.snapshot();
     }
 
     @Override

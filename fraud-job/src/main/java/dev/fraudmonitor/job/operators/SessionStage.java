@@ -20,6 +20,9 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -31,7 +34,8 @@ import org.apache.flink.util.OutputTag;
  * <p>De-duplication lives here, before the fan-out, so a repeated event is counted by no rule. Its
  * horizon is the session's lifetime ({@code session.ttl} after the session's last event).
  */
-public class SessionStage extends KeyedProcessFunction<String, ScoringEvent, GroupCopy> {
+public class SessionStage extends KeyedProcessFunction<String, ScoringEvent, GroupCopy>
+        implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<HitMessage> HITS =
@@ -46,6 +50,7 @@ public class SessionStage extends KeyedProcessFunction<String, ScoringEvent, Gro
 
     private final JobConfig config;
     private final long ttlMillis;
+    private transient RulesInForce rulesInForce;
     private transient RulesProvider rules;
     private transient FraudMetrics metrics;
     private transient ValueState<SessionState> state;
@@ -61,7 +66,7 @@ public class SessionStage extends KeyedProcessFunction<String, ScoringEvent, Gro
     @Override
     public void open(OpenContext openContext) {
         FraudMetrics.get().serve(config.get(JobConfig.METRICS_PORT));
-        rules = RulesProvider.acquire(config);
+        rules = rulesInForce.open(config);
         metrics = FraudMetrics.get();
         state = getRuntimeContext().getState(STATE);
         seen = getRuntimeContext().getMapState(SEEN);
@@ -71,10 +76,19 @@ public class SessionStage extends KeyedProcessFunction<String, ScoringEvent, Gro
 
     @Override
     public void close() {
-        if (rules != null) {
-            rules.close();
-            rules = null; // the provider is shared: release this operator's use of it once
+        if (rulesInForce != null) {
+            rulesInForce.close();
         }
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        rulesInForce = RulesInForce.initialize(context);
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        rulesInForce.snapshot();
     }
 
     @Override

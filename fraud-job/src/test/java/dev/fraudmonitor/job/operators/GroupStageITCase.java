@@ -7,6 +7,7 @@ import static dev.fraudmonitor.job.operators.StageHarnesses.minutes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.fraudmonitor.job.TestEvents.Session;
 import dev.fraudmonitor.job.config.JobConfig;
@@ -21,6 +22,7 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.RedisClient;
 
 /**
  * {@link GroupStage} in Flink's keyed operator harness, with its rules in a real redis-server:
@@ -172,6 +174,63 @@ class GroupStageITCase {
 
             h.processWatermark(minutes(34).toEpochMilli());
             assertNothingLeft(h);
+        }
+    }
+
+    @Test
+    void aRestartDuringARedisOutageScoresWithTheRulesFromTheCheckpoint() throws Exception {
+        assumeFalse(
+                REDIS.redis().isExternal(), "stops the embedded redis-server; not with REDIS_URL");
+        JobConfig config = configWithRules(REDIS, RULES);
+        Session s = Session.guest("203.0.113.57", "US").as("acct-outage");
+
+        KeyedOneInputStreamOperatorTestHarness<String, GroupCopy, HitMessage> before =
+                StageHarnesses.group(config);
+        before.open();
+        for (int m = 1; m <= 3; m++) {
+            feed(before, failedLogin(s, m));
+        }
+        OperatorSubtaskState snapshot = before.snapshot(1L, 1L);
+        before.close();
+
+        REDIS.redis().stopServer();
+        try (var h = StageHarnesses.group(config)) {
+            try {
+                long start = System.nanoTime();
+                h.initializeState(snapshot);
+                h.open(); // without the saved rules this waits 5 s for Redis and then fails
+                long openMillis = (System.nanoTime() - start) / 1_000_000;
+                assertTrue(openMillis < 4_000, "opened in " + openMillis + " ms");
+
+                feed(h, failedLogin(s, 4));
+                List<HitMessage> hits = h.extractOutputValues();
+                assertEquals(1, hits.size(), "scored with the rule set from the checkpoint");
+                assertEquals(1, hits.get(0).ruleSetVersion);
+                assertEquals("3", hits.get(0).threshold);
+            } finally {
+                REDIS.redis().startServer();
+            }
+
+            // Redis is back (empty): a new rule set written there comes into force.
+            try (RedisClient client = REDIS.client()) {
+                client.set(
+                        config.get(JobConfig.REDIS_PREFIX) + "rules",
+                        RULES.replace("\"version\": 1,", "\"version\": 2,")
+                                .replace("\"threshold\": 3", "\"threshold\": 1"));
+            }
+            List<HitMessage> hits = List.of();
+            long deadline = System.currentTimeMillis() + 10_000;
+            for (double m = 5; hits.isEmpty() && System.currentTimeMillis() < deadline; m += 0.01) {
+                h.getOutput().clear();
+                feed(h, failedLogin(s, m));
+                hits =
+                        h.extractOutputValues().stream()
+                                .filter(hit -> hit.ruleSetVersion == 2)
+                                .toList();
+                if (hits.isEmpty()) Thread.sleep(100);
+            }
+            assertEquals(1, hits.size(), "reload resumed once Redis answered");
+            assertEquals("1", hits.get(0).threshold);
         }
     }
 
