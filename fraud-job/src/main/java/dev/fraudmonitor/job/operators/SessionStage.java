@@ -7,6 +7,7 @@ import dev.fraudmonitor.job.event.ScoringEvent;
 import dev.fraudmonitor.job.io.RulesProvider;
 import dev.fraudmonitor.job.metrics.FraudMetrics;
 import dev.fraudmonitor.job.rules.GroupBy;
+import dev.fraudmonitor.job.rules.GroupEvaluator;
 import dev.fraudmonitor.job.rules.Hit;
 import dev.fraudmonitor.job.rules.SessionEvaluator;
 import dev.fraudmonitor.job.rules.SessionState;
@@ -122,7 +123,7 @@ public class SessionStage extends KeyedProcessFunction<String, ScoringEvent, Gro
         }
         for (GroupBy kind : snapshot.rules().groupings()) {
             String value = kind.keyOf(e);
-            if (value != null) {
+            if (value != null && GroupEvaluator.needs(snapshot.rules(), kind, e)) {
                 out.collect(new GroupCopy(kind, value, e));
             }
         }

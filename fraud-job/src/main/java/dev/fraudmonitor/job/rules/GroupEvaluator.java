@@ -38,6 +38,25 @@ public final class GroupEvaluator {
         evaluate(rs, kind, st, e, suppressActive, out);
     }
 
+    /**
+     * True if some rule of this grouping would count or judge {@code e}; the session stage sends a
+     * copy to a grouping key only then, so events no rule of that kind reads are not shuffled.
+     */
+    public static boolean needs(RuleSet rs, GroupBy kind, ScoringEvent e) {
+        for (AggSpec s : rs.specs(kind)) {
+            boolean used =
+                    switch (s.kind) {
+                        case VELOCITY, NEW_VALUE -> s.filter.matches(e);
+                        case CHANGE_BEFORE_ORDER ->
+                                e.type == EventType.ACCOUNT_CHANGE
+                                        || e.type == EventType.ORDER_PLACED;
+                        default -> false;
+                    };
+            if (used) return true;
+        }
+        return false;
+    }
+
     static void evaluate(
             RuleSet rs,
             GroupBy kind,
