@@ -370,9 +370,9 @@ final class DecisionScenario {
 
     Committed readCommitted(EmbeddedKafka kafka, String alerts, String holds, String dlq) {
         return new Committed(
-                kafka.readAll(alerts, true, this.alerts.size(), Duration.ofSeconds(10)),
-                kafka.readAll(holds, true, this.holds.size(), Duration.ofSeconds(10)),
-                kafka.readAll(dlq, true, panRecords, Duration.ofSeconds(10)));
+                kafka.readAll(alerts, true, this.alerts.size(), Duration.ofSeconds(5)),
+                kafka.readAll(holds, true, this.holds.size(), Duration.ofSeconds(5)),
+                kafka.readAll(dlq, true, panRecords, Duration.ofSeconds(5)));
     }
 
     boolean complete(Committed c) {

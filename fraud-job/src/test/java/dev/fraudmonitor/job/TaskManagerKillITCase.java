@@ -83,15 +83,16 @@ class TaskManagerKillITCase {
                 String jobId = job.getJobID().toString();
                 JobRunner.awaitRunning(job, Duration.ofSeconds(60));
                 DecisionScenario.awaitNextCheckpoint(rest, jobId, Duration.ofSeconds(60));
+                LOG.info("Job {} running and checkpointing", jobId);
 
                 for (int b = 0; b <= KILL_AFTER_BATCH; b++) {
                     DecisionScenario.send(KAFKA.kafka(), events, scenario.batches.get(b));
                     DecisionScenario.awaitNextCheckpoint(rest, jobId, Duration.ofSeconds(60));
+                    LOG.info("Batch {} sent and checkpointed", b);
                 }
                 long restoredBefore = restored(rest, jobId);
-                assertTrue(
-                        scenario.readCommitted(KAFKA.kafka(), alerts, holds, dlq).alerts().size()
-                                > 0,
+                assertFalse(
+                        KAFKA.kafka().readAll(alerts, true, 1, Duration.ofSeconds(5)).isEmpty(),
                         "decisions were committed before the kill");
 
                 // Mid-stream: the next batch is on its way through the job when the TM dies.
@@ -136,6 +137,11 @@ class TaskManagerKillITCase {
 
                 List<String> failures = DecisionScenario.failureTraces(rest, jobId);
                 assertFalse(failures.isEmpty(), "the job noticed the kill");
+                failures.forEach(
+                        f ->
+                                LOG.info(
+                                        "Failure seen by the job: {}",
+                                        f.lines().findFirst().orElse("")));
                 assertEquals(JobStatus.RUNNING, JobRunner.status(job));
                 assertTrue(
                         running.compareTo(RECOVERY_BAR) <= 0,

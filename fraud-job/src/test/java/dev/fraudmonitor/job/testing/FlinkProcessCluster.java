@@ -169,6 +169,8 @@ public final class FlinkProcessCluster implements AutoCloseable {
         cmd.add("-XX:MaxDirectMemorySize=192m");
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-XX:TieredStopAtLevel=1");
+        // A killed JVM would leave its perf-data file behind in /tmp.
+        cmd.add("-XX:-UsePerfData");
         for (String open : JVM_OPENS) {
             cmd.add("--add-opens=" + open + "=ALL-UNNAMED");
         }
