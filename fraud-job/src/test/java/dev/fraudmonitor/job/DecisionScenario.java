@@ -36,6 +36,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -108,10 +109,8 @@ final class DecisionScenario {
     final Map<String, String> enteredLast4 = new HashMap<>();
 
     final Set<String> blockedIps = new HashSet<>();
-    final Set<String> bruteForceSessions = new HashSet<>();
-    final Set<String> mismatchSessions = new HashSet<>();
+    final List<String> mismatchSessions = new ArrayList<>();
     final List<String> escalationSessions = new ArrayList<>();
-    final Map<String, String> secondOrderOf = new HashMap<>();
 
     /** The ORDER_PLACED event of each order. */
     final Map<String, String> orderEventOf = new HashMap<>();
@@ -120,7 +119,6 @@ final class DecisionScenario {
     final Set<String> inputHashes = new HashSet<>();
 
     int panRecords;
-    int validEvents;
 
     private final List<Input> all = new ArrayList<>();
 
@@ -161,7 +159,6 @@ final class DecisionScenario {
             for (int k = 0; k < 6; k++) {
                 add(s.login(t.plusSeconds(15L * k), "u-bf-" + i, LoginOutcome.FAILURE));
             }
-            bruteForceSessions.add(s.sessionId());
             alerts.add(new ExpectedAlert(s.sessionId(), "REVIEW", BRUTE_FORCE, null));
         }
         for (int i = 0; i < 20; i++) {
@@ -196,7 +193,6 @@ final class DecisionScenario {
             holds.put(second, s.sessionId());
             enteredLast4.put(s.sessionId(), last4);
             escalationSessions.add(s.sessionId());
-            secondOrderOf.put(s.sessionId(), second);
         }
     }
 
@@ -215,7 +211,6 @@ final class DecisionScenario {
                         TestEvents.encode(e),
                         e.eventId(),
                         e.occurredAt().toEpochMilli()));
-        validEvents++;
         if (e.type() == EventType.ORDER_PLACED) {
             orderEventOf.put(((OrderPlacedData) e.data()).orderId(), e.eventId());
         }
@@ -387,6 +382,13 @@ final class DecisionScenario {
      * value carries a raw card number or an input hash.
      */
     void verify(Committed c, RedisClient redis, String prefix) throws IOException {
+        for (List<ConsumerRecord<byte[], byte[]>> topic :
+                List.of(c.alerts(), c.holds(), c.deadLetters())) {
+            for (ConsumerRecord<byte[], byte[]> r : topic) {
+                assertFalse(PanGuard.containsPan(key(r)), "record key with a card number");
+            }
+        }
+
         // Alerts: each expected decision once, no other, ids unique.
         Map<String, JsonNode> alertsById = new HashMap<>();
         Map<ExpectedAlert, Integer> seen = new HashMap<>();
@@ -508,7 +510,7 @@ final class DecisionScenario {
     }
 
     private static String key(ConsumerRecord<byte[], byte[]> r) {
-        return new String(r.key(), StandardCharsets.UTF_8);
+        return r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
     }
 
     private void noCardDataOrHashes(String what, String text) {
@@ -524,7 +526,7 @@ final class DecisionScenario {
         Iterator<Map.Entry<String, JsonNode>> fields = alert.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> f = fields.next();
-            String name = f.getKey().toLowerCase(java.util.Locale.ROOT);
+            String name = f.getKey().toLowerCase(Locale.ROOT);
             assertFalse(name.endsWith("hash"), "alert carries a hash field: " + alert);
             if (name.contains("card") || name.contains("pan")) {
                 assertTrue(Set.of("cardbin", "cardlast4").contains(name), "alert field " + name);
