@@ -9,6 +9,9 @@
  *   <li>{@link dev.fraudmonitor.job.testing.FlinkMiniCluster}: 2 TaskManagers x 1 slot; {@link
  *       dev.fraudmonitor.job.testing.JobRunner} submits, awaits RUNNING, cancels, and {@code
  *       waitUntil}s.
+ *   <li>{@link dev.fraudmonitor.job.testing.FlinkProcessCluster}: a standalone session cluster
+ *       whose JobManager and TaskManagers are separate JVMs on loopback (from this classpath, files
+ *       under {@code target/}), for tests that kill a TaskManager.
  *   <li>{@link dev.fraudmonitor.job.testing.KafkaExtension}, {@link
  *       dev.fraudmonitor.job.testing.RedisExtension}: thin JUnit 5 wrappers (static
  *       {@code @RegisterExtension}); {@code FlinkMiniCluster.extension()} for Flink.
