@@ -109,8 +109,13 @@ public class DecisionStage extends KeyedProcessFunction<String, HitMessage, Outp
             st.accountId = m.accountId;
         }
         if (m.cardLast4 != null || m.cardBin != null) {
-            st.cardBin = m.cardBin;
-            st.cardLast4 = m.cardLast4;
+            // Orders and payments carry the BIN only: keep the last 4 the card field gave, unless
+            // the BIN says it is another card.
+            boolean sameCard = m.cardBin == null || m.cardBin.equals(st.cardBin);
+            st.cardLast4 = m.cardLast4 != null ? m.cardLast4 : sameCard ? st.cardLast4 : null;
+            if (m.cardBin != null) {
+                st.cardBin = m.cardBin;
+            }
         }
         boolean newOrder = false;
         if (m.eventType == EventType.ORDER_PLACED && m.orderId != null) {

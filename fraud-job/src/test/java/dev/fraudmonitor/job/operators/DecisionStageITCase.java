@@ -22,6 +22,9 @@ import dev.fraudmonitor.job.rules.RuleMode;
 import dev.fraudmonitor.job.testing.RedisExtension;
 import dev.fraudmonitor.model.Action;
 import dev.fraudmonitor.model.Alert;
+import dev.fraudmonitor.model.EventType;
+import dev.fraudmonitor.model.FieldEnteredData;
+import dev.fraudmonitor.model.FieldKind;
 import dev.fraudmonitor.model.Hold;
 import dev.fraudmonitor.model.HoldStatus;
 import dev.fraudmonitor.model.Json;
@@ -130,6 +133,53 @@ class DecisionStageITCase {
             }
             holdOutputs.forEach(DecisionStageITCase::assertNoCardNumber);
             assertEquals("411111", secondHold.cardBin(), "the BIN, from the order, is enough");
+        }
+    }
+
+    @Test
+    void theLast4FromTheCardFieldStaysOnAnOrdersHoldUntilAnotherCardIsUsed() throws Exception {
+        JobConfig config = configWithRules(REDIS, RULES);
+        try (var h = StageHarnesses.decision(config)) {
+            h.open();
+            ScoringEvent card =
+                    flat(
+                            session.event(
+                                    EventType.FIELD_ENTERED,
+                                    minutes(1),
+                                    new FieldEnteredData(
+                                            FieldKind.CARD,
+                                            "h-card",
+                                            null,
+                                            null,
+                                            "411111",
+                                            "1111",
+                                            "US")));
+            Hit blocked =
+                    new Hit(
+                            "block-ip",
+                            1,
+                            RuleMode.ACTIVE,
+                            90,
+                            "blocked",
+                            "ip",
+                            "list",
+                            GroupBy.IP,
+                            false);
+            feed(h, HitMessage.of(card, 1, blocked));
+            feed(h, orderNotice("o-1", 2)); // BIN 411111 only
+            ScoringEvent otherCard =
+                    flat(session.order(minutes(3), "o-2", "card-71", 25_000, "US", "US", "US"));
+            otherCard.cardBin = "550000";
+            feed(h, HitMessage.orderNotice(otherCard, 1));
+
+            List<Alert> alerts = alerts(h);
+            assertEquals(3, alerts.size());
+            assertEquals("1111", alerts.get(0).cardLast4());
+            assertEquals(Action.HOLD, alerts.get(1).action());
+            assertEquals("411111", alerts.get(1).cardBin());
+            assertEquals("1111", alerts.get(1).cardLast4(), "the order's BIN is the same card");
+            assertEquals("550000", alerts.get(2).cardBin());
+            assertNull(alerts.get(2).cardLast4(), "another card: its last 4 are unknown");
         }
     }
 
