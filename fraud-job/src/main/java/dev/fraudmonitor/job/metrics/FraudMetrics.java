@@ -228,6 +228,19 @@ public final class FraudMetrics {
         return -1;
     }
 
+    /**
+     * Stops serving {@code /metrics} and frees the port (a demo shutting down, a test done with
+     * it). The counts stay: the registry lives as long as the JVM, and {@link #serve} starts again.
+     */
+    public synchronized void close() {
+        HttpServer s = server;
+        if (s != null) {
+            server = null;
+            s.stop(0);
+            LOG.info("Stopped serving Prometheus metrics on port {}", s.getAddress().getPort());
+        }
+    }
+
     public PrometheusMeterRegistry registry() {
         return registry;
     }
