@@ -55,7 +55,7 @@ public final class PromQl {
             Set.of("and", "or", "unless", "bool", "offset", "inf", "nan");
 
     // Grafana's Prometheus template queries: label_values(label) and label_values(selector, label).
-    private static final Pattern LABEL_VALUES =
+    static final Pattern LABEL_VALUES =
             Pattern.compile(
                     "^\\s*label_values\\s*\\((?:(.*),)?\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*\\)\\s*$",
                     Pattern.DOTALL);
