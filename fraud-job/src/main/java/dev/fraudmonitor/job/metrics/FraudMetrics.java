@@ -62,6 +62,8 @@ public final class FraudMetrics {
     private final AtomicLong lastReloadMillis = new AtomicLong(0);
     private final AtomicLong redisUp = new AtomicLong(0);
     private final AtomicLong holdsReleased = new AtomicLong(0);
+    private final AtomicLong lastCheckpointId = new AtomicLong(-1);
+    private final AtomicLong lastCheckpointMillis = new AtomicLong(0);
     private volatile HttpServer server;
 
     private FraudMetrics() {
@@ -160,6 +162,17 @@ public final class FraudMetrics {
                 .register(registry);
         Gauge.builder("fraud.holds.released", holdsReleased, AtomicLong::get)
                 .description("Holds released by reps or analysts (count kept in Redis)")
+                .register(registry);
+        Gauge.builder("fraud.checkpoint.last.completed.id", lastCheckpointId, AtomicLong::get)
+                .description(
+                        "Id of the last checkpoint this JVM saw complete (-1: none yet); alerts and holds reach Kafka readers with each")
+                .register(registry);
+        Gauge.builder(
+                        "fraud.checkpoint.last.completed.age",
+                        lastCheckpointMillis,
+                        v -> v.get() == 0 ? -1 : (System.currentTimeMillis() - v.get()) / 1000.0)
+                .baseUnit("seconds")
+                .description("Seconds since this JVM last saw a checkpoint complete")
                 .register(registry);
         // Registered up front so dashboards show 0 rather than no data.
         for (String op : new String[] {"rules", "lists", "hold_write"}) {
@@ -316,6 +329,12 @@ public final class FraudMetrics {
     public void redisError(String op) {
         redisUp.set(0);
         redisErrorCounter(op).increment();
+    }
+
+    /** A checkpoint completed: the exactly-once sinks have committed what was decided before it. */
+    public void checkpointCompleted(long checkpointId) {
+        lastCheckpointId.accumulateAndGet(checkpointId, Math::max);
+        lastCheckpointMillis.set(System.currentTimeMillis());
     }
 
     public void ruleReloadFailure(String reason) {

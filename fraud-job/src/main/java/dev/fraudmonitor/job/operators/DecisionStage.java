@@ -26,6 +26,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -43,7 +44,8 @@ import org.apache.flink.util.OutputTag;
  * from the session, the alert's sequence number in it, the action and the rules, so a replay after
  * a failure produces the same ids. Times are event times for the same reason.
  */
-public class DecisionStage extends KeyedProcessFunction<String, HitMessage, Output> {
+public class DecisionStage extends KeyedProcessFunction<String, HitMessage, Output>
+        implements CheckpointListener {
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<Output> HOLDS =
@@ -69,6 +71,14 @@ public class DecisionStage extends KeyedProcessFunction<String, HitMessage, Outp
         rules = RulesProvider.acquire(config);
         metrics = FraudMetrics.get();
         state = getRuntimeContext().getState(STATE);
+    }
+
+    /** Reported so operators can see that outputs are being committed (pipeline health). */
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+        if (metrics != null) {
+            metrics.checkpointCompleted(checkpointId);
+        }
     }
 
     @Override

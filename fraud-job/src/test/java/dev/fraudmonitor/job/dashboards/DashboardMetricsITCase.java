@@ -169,6 +169,9 @@ public class DashboardMetricsITCase {
                             if (value(scrape[0], SHADOW_HIT) < 1) {
                                 missing.add(SHADOW_HIT);
                             }
+                            if (value(scrape[0], "fraud_checkpoint_last_completed_id") < 1) {
+                                missing.add("fraud_checkpoint_last_completed_id >= 1");
+                            }
                             if (value(scrape[0], "fraud_events_late_total") < 1) {
                                 missing.add("fraud_events_late_total >= 1");
                             }

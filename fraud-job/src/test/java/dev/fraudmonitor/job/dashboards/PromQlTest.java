@@ -121,6 +121,21 @@ class PromQlTest {
     }
 
     @Test
+    void grafanaVariablesAreSubstitutedAndAnUnknownOneIsAnError() {
+        Map<String, String> v = Map.of("__rate_interval", "1m", "rule", ".*");
+        String expected = "rate(x{rule=~\".*\"}[1m])";
+        assertEquals(
+                expected, Dashboards.substitute("rate(x{rule=~\"$rule\"}[$__rate_interval])", v));
+        assertEquals(
+                expected,
+                Dashboards.substitute("rate(x{rule=~\"${rule:regex}\"}[${__rate_interval}])", v));
+        assertEquals(expected, Dashboards.substitute("rate(x{rule=~\"[[rule]]\"}[1m])", v));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Dashboards.substitute("rate(x[$__range])", v));
+    }
+
+    @Test
     void expositionLabelValuesMayHoldQuotesCommasAndBraces() {
         Map<String, Set<String>> s =
                 Exposition.labelsBySeries(

@@ -49,6 +49,22 @@ class FraudMetricsTest {
         assertTrue(after.body().contains("fraud_events_duplicate_total"), "counts survive close()");
     }
 
+    @Test
+    void aCompletedCheckpointIsReportedWithItsIdAndAge() {
+        FraudMetrics metrics = FraudMetrics.get();
+        metrics.checkpointCompleted(41);
+        metrics.checkpointCompleted(40); // a late notification does not move the id back
+        String text = metrics.scrape();
+        assertTrue(text.contains("\nfraud_checkpoint_last_completed_id 41.0\n"), text);
+        double age = -1;
+        for (String line : text.split("\n")) {
+            if (line.startsWith("fraud_checkpoint_last_completed_age_seconds ")) {
+                age = Double.parseDouble(line.substring(line.indexOf(' ') + 1));
+            }
+        }
+        assertTrue(age >= 0 && age < 60, "age " + age);
+    }
+
     private HttpResponse<String> get(int port) throws IOException, InterruptedException {
         return http.send(
                 HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics"))
