@@ -47,6 +47,12 @@ install_prometheus() {
   [ -n "$ok" ] || skip "apt-get install prometheus failed: ${reason:-see apt-get output}"
   command -v prometheus >/dev/null 2>&1 || skip "the prometheus package installed no prometheus binary"
 }
+for tool in ps setsid; do
+  command -v "$tool" >/dev/null 2>&1 || {
+    say "needs $tool (procps, util-linux) to keep track of the demo's processes"
+    exit 1
+  }
+done
 command -v prometheus >/dev/null 2>&1 || install_prometheus
 say "$(prometheus --version 2>&1 | head -1)"
 
@@ -193,7 +199,8 @@ say "Prometheus on http://127.0.0.1:$PROM_PORT scraping $target every 2 s"
 # ------------------------------------------------------------------ every dashboard query
 # Done well before the demo's traffic stops, so rates are of live traffic.
 set +e
-java -cp "$(cat "$CLASSPATH_FILE")" dev.fraudmonitor.job.dashboards.PrometheusDashboardCheck \
+"${JAVA_HOME:+$JAVA_HOME/bin/}java" -cp "$(cat "$CLASSPATH_FILE")" \
+  dev.fraudmonitor.job.dashboards.PrometheusDashboardCheck \
   --prometheus "http://127.0.0.1:$PROM_PORT" --dashboards dashboards \
   --rate-interval 1m --interval 10s --range 5m --timeout "$((DEMO_SECONDS - 30))s"
 check=$?
