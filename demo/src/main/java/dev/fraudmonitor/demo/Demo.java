@@ -3,6 +3,7 @@ package dev.fraudmonitor.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fraudmonitor.job.FraudJob;
 import dev.fraudmonitor.job.config.JobConfig;
+import dev.fraudmonitor.job.metrics.FraudMetrics;
 import dev.fraudmonitor.job.testing.EmbeddedKafka;
 import dev.fraudmonitor.job.testing.EmbeddedRedis;
 import dev.fraudmonitor.job.testing.FlinkMiniCluster;
@@ -524,6 +525,8 @@ public final class Demo implements AutoCloseable {
                 () -> {
                     if (flink != null) flink.close();
                 });
+        // The job's /metrics server belongs to the JVM, not to the MiniCluster: free its port too.
+        quietly("metrics endpoint", () -> FraudMetrics.get().close());
         quietly(
                 "live view",
                 () -> {

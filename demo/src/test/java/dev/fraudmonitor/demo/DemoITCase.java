@@ -94,6 +94,10 @@ class DemoITCase {
         assertTrue(live.contains("http://localhost:" + demo.metricsPort() + "/metrics"), live);
         assertTrue(live.contains("ALERT"), "no alert printed in the live view");
         assertTrue(live.contains("rule set v"), "no status line in the live view");
+        // The job's metrics endpoint went down with the demo: its port is free again.
+        try (java.net.ServerSocket s = new java.net.ServerSocket(demo.metricsPort())) {
+            assertEquals(demo.metricsPort(), s.getLocalPort());
+        }
 
         assertNoLeaks(tmp, tmpBefore);
     }

@@ -327,6 +327,10 @@ public final class RulesProvider implements AutoCloseable {
                         e.getMessage());
             }
         }
+        // Releases are made by reps through the holds CLI, which counts them in Redis; the job
+        // only reports the count, so dashboards can set releases beside the holds it placed.
+        String released = redis.get(keys.holdsReleased());
+        metrics.holdsReleased(released == null ? 0 : parseLongOr(released, 0));
         String listsVersion = redis.get(keys.listsVersion());
         long now = System.currentTimeMillis();
         if (!java.util.Objects.equals(listsVersion, lastListsVersion)

@@ -62,6 +62,8 @@ public final class FraudMetrics {
     private final AtomicLong lastReloadMillis = new AtomicLong(0);
     private final AtomicLong redisUp = new AtomicLong(0);
     private final AtomicLong holdsReleased = new AtomicLong(0);
+    private final AtomicLong lastCheckpointId = new AtomicLong(-1);
+    private final AtomicLong lastCheckpointMillis = new AtomicLong(0);
     private volatile HttpServer server;
 
     private FraudMetrics() {
@@ -161,6 +163,17 @@ public final class FraudMetrics {
         Gauge.builder("fraud.holds.released", holdsReleased, AtomicLong::get)
                 .description("Holds released by reps or analysts (count kept in Redis)")
                 .register(registry);
+        Gauge.builder("fraud.checkpoint.last.completed.id", lastCheckpointId, AtomicLong::get)
+                .description(
+                        "Id of the last checkpoint this JVM saw complete (-1: none yet); alerts and holds reach Kafka readers with each")
+                .register(registry);
+        Gauge.builder(
+                        "fraud.checkpoint.last.completed.age",
+                        lastCheckpointMillis,
+                        v -> v.get() == 0 ? -1 : (System.currentTimeMillis() - v.get()) / 1000.0)
+                .baseUnit("seconds")
+                .description("Seconds since this JVM last saw a checkpoint complete")
+                .register(registry);
         // Registered up front so dashboards show 0 rather than no data.
         for (String op : new String[] {"rules", "lists", "hold_write"}) {
             redisErrorCounter(op);
@@ -226,6 +239,19 @@ public final class FraudMetrics {
                 firstPort,
                 firstPort + 19);
         return -1;
+    }
+
+    /**
+     * Stops serving {@code /metrics} and frees the port (a demo shutting down, a test done with
+     * it). The counts stay: the registry lives as long as the JVM, and {@link #serve} starts again.
+     */
+    public synchronized void close() {
+        HttpServer s = server;
+        if (s != null) {
+            server = null;
+            s.stop(0);
+            LOG.info("Stopped serving Prometheus metrics on port {}", s.getAddress().getPort());
+        }
     }
 
     public PrometheusMeterRegistry registry() {
@@ -303,6 +329,12 @@ public final class FraudMetrics {
     public void redisError(String op) {
         redisUp.set(0);
         redisErrorCounter(op).increment();
+    }
+
+    /** A checkpoint completed: the exactly-once sinks have committed what was decided before it. */
+    public void checkpointCompleted(long checkpointId) {
+        lastCheckpointId.accumulateAndGet(checkpointId, Math::max);
+        lastCheckpointMillis.set(System.currentTimeMillis());
     }
 
     public void ruleReloadFailure(String reason) {

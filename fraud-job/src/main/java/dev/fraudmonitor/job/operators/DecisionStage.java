@@ -26,6 +26,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -47,7 +48,7 @@ import org.apache.flink.util.OutputTag;
  * a failure produces the same ids. Times are event times for the same reason.
  */
 public class DecisionStage extends KeyedProcessFunction<String, HitMessage, Output>
-        implements CheckpointedFunction {
+        implements CheckpointedFunction, CheckpointListener {
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<Output> HOLDS =
@@ -74,6 +75,14 @@ public class DecisionStage extends KeyedProcessFunction<String, HitMessage, Outp
         rules = rulesInForce.open(config);
         metrics = FraudMetrics.get();
         state = getRuntimeContext().getState(STATE);
+    }
+
+    /** Reported so operators can see that outputs are being committed (pipeline health). */
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+        if (metrics != null) {
+            metrics.checkpointCompleted(checkpointId);
+        }
     }
 
     @Override
