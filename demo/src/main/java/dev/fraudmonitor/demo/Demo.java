@@ -518,7 +518,7 @@ public final class Demo implements AutoCloseable {
         quietly(
                 "job",
                 () -> {
-                    if (job != null) JobRunner.cancel(job, Duration.ofSeconds(30));
+                    if (job != null) JobRunner.cancel(job, Duration.ofSeconds(10));
                 });
         quietly(
                 "Flink MiniCluster",

@@ -1,5 +1,9 @@
 package dev.fraudmonitor.job.testing;
 
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -24,6 +28,8 @@ public final class FlinkMiniCluster implements AutoCloseable {
     public static final int PARALLELISM = TASK_MANAGERS * SLOTS_PER_TASK_MANAGER;
 
     private static final Logger LOG = LoggerFactory.getLogger(FlinkMiniCluster.class);
+
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(15);
 
     private final MiniClusterWithClientResource resource;
 
@@ -82,8 +88,31 @@ public final class FlinkMiniCluster implements AutoCloseable {
         return resource;
     }
 
+    /**
+     * Stops the cluster. Cancelling its jobs first can wait forever when the JVM is already
+     * shutting down (Ctrl-C or SIGTERM on the demo: Flink's own shutdown hooks have stopped parts
+     * of it), so that wait is bounded and the cluster is then closed without it.
+     */
     @Override
     public void close() {
-        resource.after();
+        Thread stop = new Thread(resource::after, "minicluster-stop");
+        stop.setDaemon(true);
+        stop.start();
+        try {
+            stop.join(CLOSE_TIMEOUT.toMillis());
+            if (stop.isAlive()) {
+                LOG.warn(
+                        "Flink MiniCluster jobs did not cancel within {} s; closing the cluster"
+                                + " without them",
+                        CLOSE_TIMEOUT.toSeconds());
+                resource.getMiniCluster()
+                        .closeAsync()
+                        .get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("Flink MiniCluster did not close cleanly: {}", e.toString());
+        }
     }
 }
