@@ -135,8 +135,12 @@ public class DecisionStage extends KeyedProcessFunction<String, HitMessage, Outp
                     m.ruleId, m.ruleVersion, m.weight, m.text, m.observed, m.threshold, m.repeat);
         }
         if (m.eventTime > st.lastEventTime) {
+            long timerBefore = Timers.roundUp(st.lastEventTime + ttlMillis);
             st.lastEventTime = m.eventTime;
-            ctx.timerService().registerEventTimeTimer(Timers.roundUp(m.eventTime + ttlMillis));
+            long timer = Timers.roundUp(m.eventTime + ttlMillis);
+            if (timer != timerBefore) {
+                ctx.timerService().registerEventTimeTimer(timer);
+            }
         }
 
         RuleSet rs = rules.current().rules();

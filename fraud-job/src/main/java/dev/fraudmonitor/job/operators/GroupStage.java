@@ -77,6 +77,8 @@ public class GroupStage extends KeyedProcessFunction<String, GroupCopy, HitMessa
         if (st == null) {
             st = new GroupState();
         }
+        // A timer at this slot already exists: one is registered whenever the state is written.
+        long timerBefore = Timers.roundUp(st.nextExpiry());
         hits.clear();
         GroupEvaluator.evaluate(snapshot.rules(), copy.kind, st, copy.event, hits);
         if (st.isEmpty()) {
@@ -85,7 +87,10 @@ public class GroupStage extends KeyedProcessFunction<String, GroupCopy, HitMessa
             state.clear();
         } else {
             state.update(st);
-            ctx.timerService().registerEventTimeTimer(Timers.roundUp(st.nextExpiry()));
+            long timer = Timers.roundUp(st.nextExpiry());
+            if (timer != timerBefore) {
+                ctx.timerService().registerEventTimeTimer(timer);
+            }
         }
         long version = snapshot.rules().version();
         for (Hit hit : hits) {

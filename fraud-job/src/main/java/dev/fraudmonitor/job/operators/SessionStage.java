@@ -131,7 +131,10 @@ public class SessionStage extends KeyedProcessFunction<String, ScoringEvent, Gro
         Long last = lastSeen.value();
         if (last == null || e.eventTime > last) {
             lastSeen.update(e.eventTime);
-            ctx.timerService().registerEventTimeTimer(Timers.roundUp(e.eventTime + ttlMillis));
+            long timer = Timers.roundUp(e.eventTime + ttlMillis);
+            if (last == null || timer != Timers.roundUp(last + ttlMillis)) {
+                ctx.timerService().registerEventTimeTimer(timer);
+            }
         }
     }
 
