@@ -137,6 +137,7 @@ public final class Benchmark {
         line("");
 
         long t0 = System.nanoTime();
+        Path work = null;
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
                 EmbeddedRedis redisServer = EmbeddedRedis.start();
                 FlinkMiniCluster flink =
@@ -148,7 +149,7 @@ public final class Benchmark {
                             "Started Kafka, redis-server and the MiniCluster in %.1f s (not timed"
                                     + " below).",
                             secondsSince(t0)));
-            Path work = Files.createTempDirectory("bench-");
+            work = Files.createTempDirectory("bench-");
 
             // ---- input
             String topic = "bench.events";
@@ -385,7 +386,7 @@ public final class Benchmark {
                                         checkpointInterval,
                                         work,
                                         true));
-                List<ScoringEvent> sample = mix.subList(0, Math.min(mix.size(), 50_000));
+                List<ScoringEvent> sample = mix;
                 for (String op : new String[] {"session", "group"}) {
                     for (boolean rocks : new boolean[] {false, true}) {
                         StateSize.Result s =
@@ -426,6 +427,7 @@ public final class Benchmark {
                 line("");
             }
         }
+        deleteQuietly(work);
         line(String.format(Locale.ROOT, "Whole benchmark: %.0f s.", secondsSince(wallStart)));
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, report.toString(), StandardCharsets.UTF_8);
@@ -435,6 +437,16 @@ public final class Benchmark {
             return 1;
         }
         return 0;
+    }
+
+    /** Checkpoints and RocksDB files of the runs; best effort. */
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) return;
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("could not delete " + dir + ": " + e);
+        }
     }
 
     private void check(String what, double value) {
@@ -486,7 +498,10 @@ public final class Benchmark {
         return c;
     }
 
-    /** Generates the events and produces them; keeps decoded copies of the first 50,000. */
+    /**
+     * Generates the events and produces them; keeps flattened copies of about 50,000 of them, taken
+     * evenly over the whole stream, as the state benchmark's sample of the mix.
+     */
     private static Events.Summary produce(
             EmbeddedKafka kafka,
             String topic,
@@ -498,6 +513,8 @@ public final class Benchmark {
             throws Exception {
         EventCodec codec = new EventCodec();
         AtomicReference<Exception> error = new AtomicReference<>();
+        long stride = Math.max(1, n / 50_000);
+        long[] produced = {0};
         // All event times lie in the past, as for a job catching up on a backlog.
         long start = System.currentTimeMillis() - (long) (n / simRate * 1000) - 3_600_000;
         try (KafkaProducer<byte[], byte[]> producer =
@@ -515,7 +532,7 @@ public final class Benchmark {
                             seed,
                             start,
                             sent -> {
-                                if (mix.size() < 50_000) {
+                                if (produced[0]++ % stride == 0) {
                                     mix.add(ScoringEvents.from(sent.event(), sent.sentAt()));
                                 }
                                 producer.send(

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import javax.management.ObjectName;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
@@ -65,8 +66,16 @@ final class StateSize {
             Path checkpoints)
             throws Exception {
         Files.createDirectories(checkpoints);
-        StateBackend backend =
-                rocksdb ? new EmbeddedRocksDBStateBackend(true) : new HashMapStateBackend();
+        StateBackend backend;
+        if (rocksdb) {
+            EmbeddedRocksDBStateBackend r = new EmbeddedRocksDBStateBackend(true);
+            // What a TaskManager slot would give RocksDB; the harness's own managed memory is so
+            // small that RocksDB flushes a memtable every few writes and stalls.
+            r.getMemoryConfiguration().setFixedMemoryPerSlot(MemorySize.ofMebiBytes(256));
+            backend = r;
+        } else {
+            backend = new HashMapStateBackend();
+        }
         boolean session = operator.equals("session");
         List<GroupBy> kinds;
         try (RulesProvider rules = RulesProvider.acquire(config)) {
