@@ -174,7 +174,9 @@ public final class Benchmark {
             if (phases.contains("throughput")) {
                 line("## Throughput (same topic, earliest to end)");
                 line("");
-                line("| run | events/s | time | submit→done | group copies | decisions |");
+                line(
+                        "| run | events/s | first event → all processed | submit → done | group copies |"
+                                + " decisions (alerts + holds) |");
                 line("|---|---|---|---|---|---|");
                 Baseline.Result b = null;
                 for (int i = 0; i < 2; i++) {
@@ -276,6 +278,10 @@ public final class Benchmark {
 
             // ---- latency
             if (phases.contains("latency")) {
+                if (bestOn == null && !opts.containsKey("latency-rate")) {
+                    throw new IllegalArgumentException(
+                            "the latency phase needs the throughput phase or --latency-rate");
+                }
                 double rate =
                         opts.containsKey("latency-rate")
                                 ? dbl("latency-rate", 0)
