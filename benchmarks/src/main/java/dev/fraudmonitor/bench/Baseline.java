@@ -33,6 +33,7 @@ final class Baseline {
         Properties p = kafka.consumerProperties(true);
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(4 << 20));
         ObjectMapper mapper = new ObjectMapper();
+        System.gc();
         long checksum = 0;
         long read = 0;
         long first = 0;

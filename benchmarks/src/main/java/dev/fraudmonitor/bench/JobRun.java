@@ -56,6 +56,8 @@ final class JobRun {
             String name, Map<String, String> settings, long n, boolean drain, Duration timeout)
             throws Exception {
         JobConfig config = JobConfig.of(settings);
+        // No run pays for the garbage (state of the previous job) another run left behind.
+        System.gc();
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(
                         FraudJob.flinkConfiguration(config));

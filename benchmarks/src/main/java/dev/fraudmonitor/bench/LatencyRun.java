@@ -205,7 +205,9 @@ final class LatencyRun {
         }
         generated.clear();
 
-        // 3. The job, already running and warm before the first event.
+        // 3. The job, already running and warm before the first event (and no garbage of earlier
+        // runs left for it to collect).
+        System.gc();
         org.apache.flink.configuration.Configuration flink = FraudJob.flinkConfiguration(config);
         if (bufferTimeout != null) {
             flink.set(
