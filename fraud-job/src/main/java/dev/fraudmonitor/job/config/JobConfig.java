@@ -224,6 +224,13 @@ public final class JobConfig implements Serializable {
                     "first port tried for the Prometheus /metrics endpoint (the next free one is used when several JVMs share a host); 0 disables it",
                     "a port from 0 to 65535",
                     t -> Parsers.intInRange(t, 0, 65535));
+    public static final Option<Boolean> METRICS_ENABLED =
+            add(
+                    "metrics.enabled",
+                    "true",
+                    "record the job's metrics; false makes every metric a no-op and serves no /metrics endpoint (benchmarks use it to measure what metrics cost)",
+                    "true or false",
+                    Parsers::bool);
 
     private final Map<String, Object> values;
     private final Map<String, String> sources;

@@ -93,6 +93,17 @@ final class Parsers {
         return text.trim();
     }
 
+    static boolean bool(String text) {
+        String t = text.trim();
+        if (t.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (t.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new IllegalArgumentException("not a boolean");
+    }
+
     static <E extends Enum<E>> E enumValue(Class<E> type, String text) {
         try {
             return Enum.valueOf(type, text.trim().toUpperCase(Locale.ROOT).replace('-', '_'));

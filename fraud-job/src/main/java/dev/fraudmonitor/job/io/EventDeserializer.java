@@ -1,5 +1,6 @@
 package dev.fraudmonitor.job.io;
 
+import dev.fraudmonitor.job.config.JobConfig;
 import dev.fraudmonitor.job.event.Decoded;
 import dev.fraudmonitor.job.event.ScoringEvent;
 import dev.fraudmonitor.job.event.ScoringEvents;
@@ -28,19 +29,21 @@ public final class EventDeserializer implements KafkaRecordDeserializationSchema
     private final int maxBytes;
     private final long maxFutureMillis;
     private final int maxPayloadChars;
+    private final JobConfig config;
     private transient EventCodec codec;
     private transient FraudMetrics metrics;
 
-    public EventDeserializer(int maxBytes, long maxFutureMillis, int maxPayloadChars) {
-        this.maxBytes = maxBytes;
-        this.maxFutureMillis = maxFutureMillis;
-        this.maxPayloadChars = maxPayloadChars;
+    public EventDeserializer(JobConfig config) {
+        this.maxBytes = config.get(JobConfig.EVENT_MAX_BYTES);
+        this.maxFutureMillis = config.get(JobConfig.EVENT_MAX_FUTURE).toMillis();
+        this.maxPayloadChars = config.get(JobConfig.DLQ_MAX_PAYLOAD);
+        this.config = config;
     }
 
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
         codec = new EventCodec(maxBytes);
-        metrics = FraudMetrics.get();
+        metrics = FraudMetrics.get(config);
     }
 
     @Override

@@ -29,11 +29,7 @@ public final class KafkaIO {
                 .setTopics(c.get(JobConfig.TOPIC_EVENTS))
                 .setGroupId(c.get(JobConfig.GROUP_ID))
                 .setStartingOffsets(start)
-                .setDeserializer(
-                        new EventDeserializer(
-                                c.get(JobConfig.EVENT_MAX_BYTES),
-                                c.get(JobConfig.EVENT_MAX_FUTURE).toMillis(),
-                                c.get(JobConfig.DLQ_MAX_PAYLOAD)))
+                .setDeserializer(new EventDeserializer(c))
                 // A producer's aborted transactions must never be scored.
                 .setProperty("isolation.level", "read_committed")
                 .setProperty("partition.discovery.interval.ms", "60000")

@@ -100,12 +100,13 @@ public final class RedisHoldSink implements Sink<Output>, SupportsWriterState<Ou
         private final RedisKeys keys;
         private final String ttlMillis;
         private final Deque<Output> pending = new ArrayDeque<>();
-        private final FraudMetrics metrics = FraudMetrics.get();
+        private final FraudMetrics metrics;
         private boolean failing;
         private long nextRetry;
 
         Writer(JobConfig config, Collection<Output> restored) {
             this.pending.addAll(restored);
+            this.metrics = FraudMetrics.get(config);
             this.redis =
                     RedisClients.create(
                             config.get(JobConfig.REDIS_URL), config.get(JobConfig.REDIS_TIMEOUT));

@@ -47,7 +47,7 @@ public final class RulesProvider implements AutoCloseable {
     private final RedisKeys keys;
     private final RedisClient redis;
     private final ScheduledExecutorService poller;
-    private final FraudMetrics metrics = FraudMetrics.get();
+    private final FraudMetrics metrics;
     private volatile Snapshot current;
     private String lastRulesText;
 
@@ -64,6 +64,7 @@ public final class RulesProvider implements AutoCloseable {
     private RulesProvider(String id, JobConfig config) {
         this.id = id;
         this.keys = new RedisKeys(config.get(JobConfig.REDIS_PREFIX));
+        this.metrics = FraudMetrics.get(config);
         this.redis =
                 RedisClients.create(
                         config.get(JobConfig.REDIS_URL), config.get(JobConfig.REDIS_TIMEOUT));

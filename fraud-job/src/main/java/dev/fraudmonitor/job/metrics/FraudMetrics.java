@@ -1,6 +1,7 @@
 package dev.fraudmonitor.job.metrics;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.fraudmonitor.job.config.JobConfig;
 import dev.fraudmonitor.model.Action;
 import dev.fraudmonitor.model.EventType;
 import dev.fraudmonitor.model.RejectReason;
@@ -13,6 +14,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -40,6 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class FraudMetrics {
     private static final Logger LOG = LoggerFactory.getLogger(FraudMetrics.class);
     private static volatile FraudMetrics instance;
+    private static volatile FraudMetrics disabled;
 
     private final PrometheusMeterRegistry registry;
     private final Map<EventType, Counter> eventsByType = new EnumMap<>(EventType.class);
@@ -66,13 +69,21 @@ public final class FraudMetrics {
     private final AtomicLong lastCheckpointMillis = new AtomicLong(0);
     private volatile HttpServer server;
 
-    private FraudMetrics() {
+    private final boolean enabled;
+
+    private FraudMetrics(boolean enabled) {
+        this.enabled = enabled;
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        new JvmMemoryMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ClassLoaderMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
+        if (enabled) {
+            new JvmMemoryMetrics().bindTo(registry);
+            new JvmGcMetrics().bindTo(registry);
+            new JvmThreadMetrics().bindTo(registry);
+            new ClassLoaderMetrics().bindTo(registry);
+            new ProcessorMetrics().bindTo(registry);
+        } else {
+            // Denied before anything registers, so every meter below is a no-op.
+            registry.config().meterFilter(MeterFilter.deny());
+        }
         for (EventType t : EventType.values()) {
             eventsByType.put(
                     t,
@@ -189,7 +200,26 @@ public final class FraudMetrics {
             synchronized (FraudMetrics.class) {
                 m = instance;
                 if (m == null) {
-                    instance = m = new FraudMetrics();
+                    instance = m = new FraudMetrics(true);
+                }
+            }
+        }
+        return m;
+    }
+
+    /**
+     * The JVM's registry, or a registry that records nothing when {@code metrics.enabled} is false.
+     */
+    public static FraudMetrics get(JobConfig config) {
+        if (config.get(JobConfig.METRICS_ENABLED)) {
+            return get();
+        }
+        FraudMetrics m = disabled;
+        if (m == null) {
+            synchronized (FraudMetrics.class) {
+                m = disabled;
+                if (m == null) {
+                    disabled = m = new FraudMetrics(false);
                 }
             }
         }
@@ -198,13 +228,14 @@ public final class FraudMetrics {
 
     /**
      * Serves {@code /metrics} on the first free port from {@code firstPort} (so several
-     * TaskManagers on one host each get one); does nothing when already serving or port is 0.
+     * TaskManagers on one host each get one); does nothing when already serving, when port is 0 or
+     * when metrics are disabled.
      */
     public synchronized int serve(int firstPort) {
         if (server != null) {
             return server.getAddress().getPort();
         }
-        if (firstPort == 0) {
+        if (firstPort == 0 || !enabled) {
             return -1;
         }
         for (int port = firstPort; port < firstPort + 20 && port <= 65535; port++) {

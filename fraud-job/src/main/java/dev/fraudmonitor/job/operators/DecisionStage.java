@@ -71,9 +71,9 @@ public class DecisionStage extends KeyedProcessFunction<String, HitMessage, Outp
 
     @Override
     public void open(OpenContext openContext) {
-        FraudMetrics.get().serve(config.get(JobConfig.METRICS_PORT));
+        FraudMetrics.get(config).serve(config.get(JobConfig.METRICS_PORT));
         rules = rulesInForce.open(config);
-        metrics = FraudMetrics.get();
+        metrics = FraudMetrics.get(config);
         state = getRuntimeContext().getState(STATE);
     }
 

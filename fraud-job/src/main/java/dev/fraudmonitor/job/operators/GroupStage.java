@@ -46,7 +46,7 @@ public class GroupStage extends KeyedProcessFunction<String, GroupCopy, HitMessa
 
     @Override
     public void open(OpenContext openContext) {
-        FraudMetrics.get().serve(config.get(JobConfig.METRICS_PORT));
+        FraudMetrics.get(config).serve(config.get(JobConfig.METRICS_PORT));
         rules = rulesInForce.open(config);
         state = getRuntimeContext().getState(STATE);
         hits = new ArrayList<>();

@@ -66,9 +66,9 @@ public class SessionStage extends KeyedProcessFunction<String, ScoringEvent, Gro
 
     @Override
     public void open(OpenContext openContext) {
-        FraudMetrics.get().serve(config.get(JobConfig.METRICS_PORT));
+        FraudMetrics.get(config).serve(config.get(JobConfig.METRICS_PORT));
         rules = rulesInForce.open(config);
-        metrics = FraudMetrics.get();
+        metrics = FraudMetrics.get(config);
         state = getRuntimeContext().getState(STATE);
         seen = getRuntimeContext().getMapState(SEEN);
         lastSeen = getRuntimeContext().getState(LAST_SEEN);

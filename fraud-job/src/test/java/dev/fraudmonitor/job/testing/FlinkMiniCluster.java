@@ -45,10 +45,17 @@ public final class FlinkMiniCluster implements AutoCloseable {
     }
 
     public static MiniClusterResourceConfiguration configuration() {
+        return configuration(new Configuration());
+    }
+
+    /** The same shape with extra cluster settings (e.g. a metric reporter for a benchmark). */
+    public static MiniClusterResourceConfiguration configuration(Configuration extra) {
+        Configuration conf = clusterConfiguration();
+        conf.addAll(extra);
         return new MiniClusterResourceConfiguration.Builder()
                 .setNumberTaskManagers(TASK_MANAGERS)
                 .setNumberSlotsPerTaskManager(SLOTS_PER_TASK_MANAGER)
-                .setConfiguration(clusterConfiguration())
+                .setConfiguration(conf)
                 .build();
     }
 
@@ -62,8 +69,14 @@ public final class FlinkMiniCluster implements AutoCloseable {
      * StreamExecutionEnvironment#getExecutionEnvironment()} submits to it until {@link #close()}.
      */
     public static FlinkMiniCluster start() {
+        return start(new Configuration());
+    }
+
+    /** As {@link #start()}, with extra cluster settings. */
+    public static FlinkMiniCluster start(Configuration extra) {
         long t0 = System.nanoTime();
-        MiniClusterWithClientResource resource = new MiniClusterWithClientResource(configuration());
+        MiniClusterWithClientResource resource =
+                new MiniClusterWithClientResource(configuration(extra));
         try {
             resource.before();
             LOG.info(

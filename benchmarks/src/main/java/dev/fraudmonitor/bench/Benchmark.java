@@ -1,0 +1,637 @@
+package dev.fraudmonitor.bench;
+
+import dev.fraudmonitor.demo.BlockList;
+import dev.fraudmonitor.job.config.JobConfig;
+import dev.fraudmonitor.job.event.ScoringEvent;
+import dev.fraudmonitor.job.event.ScoringEvents;
+import dev.fraudmonitor.job.testing.EmbeddedKafka;
+import dev.fraudmonitor.job.testing.EmbeddedRedis;
+import dev.fraudmonitor.job.testing.FlinkMiniCluster;
+import dev.fraudmonitor.model.EventCodec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * The end-to-end benchmark (scripts/benchmark.sh): throughput of the job against baseline B with
+ * metrics on and off, decision latency at a fixed rate, and state bytes per key, on the same real
+ * parts the integration tests use (in-JVM KRaft broker, real redis-server, Flink MiniCluster with 2
+ * TaskManagers x 1 slot). Prints the figures and writes them to {@code --out}; exits non-zero if a
+ * figure could not be produced.
+ */
+public final class Benchmark {
+    static final String USAGE =
+            String.join(
+                    "\n",
+                    "usage: scripts/benchmark.sh [--quick] [options]",
+                    "  --quick                 small sizes, to check the benchmark works (CI)",
+                    "  --events N              events in the throughput topic (default 2000000;"
+                            + " quick 30000)",
+                    "  --repeats N             job runs per metrics setting (default 2; quick 1)",
+                    "  --sim-rate R            shop traffic the simulator models, events/s (default"
+                            + " 5000)",
+                    "  --attack-ratio R        fraction of attack sessions (default 0.1)",
+                    "  --seed N                simulator seed (default 42)",
+                    "  --checkpoint-interval D checkpoint interval of every job run (default PT2S)",
+                    "  --latency-load F        latency input rate as a fraction of the measured"
+                            + " job maximum (default 0.5)",
+                    "  --latency-duration D    how long the latency run sends (default PT60S;"
+                            + " quick PT20S)",
+                    "  --state-keys N          keys for the state-size figure (default 1000000;"
+                            + " quick 20000)",
+                    "  --phases LIST           which figures: throughput,latency,state (default"
+                            + " all)",
+                    "  --latency-rate R        latency input rate, events/s (default: latency-load"
+                            + " x the measured job maximum)",
+                    "  --latency-buffer-timeout D  second latency run with this"
+                            + " execution.buffer-timeout (default PT0.005S; quick none: skipped)",
+                    "  --out FILE              figures as Markdown (default"
+                            + " benchmarks/target/benchmark-results.md)");
+
+    private final Map<String, String> opts;
+    private final boolean quick;
+    private final StringBuilder report = new StringBuilder();
+    private final List<String> missing = new ArrayList<>();
+
+    private Benchmark(Map<String, String> opts) {
+        this.opts = opts;
+        this.quick = opts.containsKey("quick");
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts;
+        try {
+            opts = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage() + "\n" + USAGE);
+            System.exit(2);
+            return;
+        }
+        if (opts.containsKey("help")) {
+            System.out.println(USAGE);
+            return;
+        }
+        int status = new Benchmark(opts).run();
+        System.exit(status);
+    }
+
+    private long num(String key, long full, long quickValue) {
+        String v = opts.get(key);
+        return v == null ? (quick ? quickValue : full) : Long.parseLong(v.replace("_", ""));
+    }
+
+    private double dbl(String key, double def) {
+        String v = opts.get(key);
+        return v == null ? def : Double.parseDouble(v);
+    }
+
+    private Duration dur(String key, String full, String quickValue) {
+        String v = opts.get(key);
+        return Duration.parse(v == null ? (quick ? quickValue : full) : v);
+    }
+
+    private int run() throws Exception {
+        long wallStart = System.nanoTime();
+        long events = num("events", 2_000_000, 30_000);
+        int repeats = (int) num("repeats", 2, 1);
+        double simRate = dbl("sim-rate", 5000);
+        double attackRatio = dbl("attack-ratio", 0.1);
+        long seed = num("seed", 42, 42);
+        Duration checkpointInterval = dur("checkpoint-interval", "PT2S", "PT2S");
+        double latencyLoad = dbl("latency-load", 0.5);
+        Duration latencyDuration = dur("latency-duration", "PT60S", "PT20S");
+        long stateKeys = num("state-keys", 1_000_000, 20_000);
+        List<String> phases =
+                List.of(opts.getOrDefault("phases", "throughput,latency,state").split(","));
+        Path out = Path.of(opts.getOrDefault("out", "benchmark-results.md"));
+
+        line("# Benchmark figures" + (quick ? " (quick mode: sizes too small to quote)" : ""));
+        line("");
+        line("Machine: " + machine());
+        line(
+                String.format(
+                        Locale.ROOT,
+                        "Settings: %,d events, simulated shop rate %.0f events/s, attack ratio %.2f,"
+                                + " seed %d, checkpoint interval %s, job runs per metrics setting %d",
+                        events,
+                        simRate,
+                        attackRatio,
+                        seed,
+                        checkpointInterval,
+                        repeats));
+        line("");
+
+        long t0 = System.nanoTime();
+        Path work = null;
+        try (EmbeddedKafka kafka = EmbeddedKafka.start();
+                EmbeddedRedis redisServer = EmbeddedRedis.start();
+                FlinkMiniCluster flink =
+                        FlinkMiniCluster.start(OperatorCounters.clusterSettings())) {
+            RedisClient redis = redisServer.client();
+            line(
+                    String.format(
+                            Locale.ROOT,
+                            "Started Kafka, redis-server and the MiniCluster in %.1f s (not timed"
+                                    + " below).",
+                            secondsSince(t0)));
+            work = Files.createTempDirectory("bench-");
+
+            // ---- input
+            String topic = "bench.events";
+            kafka.createTopic(topic, 2);
+            t0 = System.nanoTime();
+            List<ScoringEvent> mix = new ArrayList<>();
+            Events.Summary summary = produce(kafka, topic, events, simRate, attackRatio, seed, mix);
+            String prefix = "bench:";
+            loadRules(redis, prefix, summary.blockList());
+            line(
+                    String.format(
+                            Locale.ROOT,
+                            "Input: %,d events generated and produced to a 2-partition topic in %.1f"
+                                    + " s; mix: %s",
+                            summary.events(),
+                            secondsSince(t0),
+                            summary.mixText()));
+            line("");
+
+            // ---- throughput
+            JobRun.Result bestOn = null;
+            if (phases.contains("throughput")) {
+                line("## Throughput (same topic, earliest to end)");
+                line("");
+                line(
+                        "| run | events/s | first event → all processed | submit → done | group copies |"
+                                + " decisions (alerts + holds) |");
+                line("|---|---|---|---|---|---|");
+                Baseline.Result b = null;
+                for (int i = 0; i < 2; i++) {
+                    b = Baseline.run(kafka, topic, events);
+                    line(
+                            String.format(
+                                    Locale.ROOT,
+                                    "| B (KafkaConsumer + Jackson readTree, 1 thread)%s | %,.0f | %.2f s"
+                                            + " | | | |",
+                                    i == 0 ? ", warm-up" : "",
+                                    b.perSecond(),
+                                    b.nanos() / 1e9));
+                }
+                long warmEvents = Math.min(events, quick ? 10_000 : 300_000);
+                t0 = System.nanoTime();
+                JobRun.warmUp(
+                        "warmup",
+                        jobSettings(
+                                kafka,
+                                redisServer,
+                                "warmup",
+                                topic,
+                                prefix,
+                                checkpointInterval,
+                                work,
+                                true),
+                        warmEvents,
+                        Duration.ofMinutes(10));
+                line(
+                        String.format(
+                                Locale.ROOT,
+                                "| job warm-up (first %,d events, not a figure) | | %.1f s | | | |",
+                                warmEvents,
+                                secondsSince(t0)));
+                JobRun.Result bestOff = null;
+                int run = 0;
+                for (int r = 0; r < repeats; r++) {
+                    // ABBA order, so neither setting always gets the warmer JVM.
+                    boolean[] order =
+                            r % 2 == 0 ? new boolean[] {true, false} : new boolean[] {false, true};
+                    for (boolean metrics : order) {
+                        String name = "run" + (++run) + (metrics ? "-metrics-on" : "-metrics-off");
+                        Map<String, String> conf =
+                                jobSettings(
+                                        kafka,
+                                        redisServer,
+                                        name,
+                                        topic,
+                                        prefix,
+                                        checkpointInterval,
+                                        work,
+                                        metrics);
+                        JobRun.Result j = JobRun.run(name, conf, events, Duration.ofMinutes(20));
+                        line(
+                                String.format(
+                                        Locale.ROOT,
+                                        "| job, metrics %s | %,.0f | %.2f s | %.2f s | %,d | %,d |",
+                                        metrics ? "on" : "off",
+                                        j.perSecond(),
+                                        j.nanos() / 1e9,
+                                        j.submitToDoneNanos() / 1e9,
+                                        j.groupCopies(),
+                                        j.decisions()));
+                        if (j.decisions() == 0) {
+                            missing.add(name + " made no decision");
+                        }
+                        if (metrics && (bestOn == null || j.perSecond() > bestOn.perSecond())) {
+                            bestOn = j;
+                        }
+                        if (!metrics && (bestOff == null || j.perSecond() > bestOff.perSecond())) {
+                            bestOff = j;
+                        }
+                    }
+                }
+                double ratio = bestOn.perSecond() / b.perSecond();
+                double overhead = 1 - bestOn.perSecond() / bestOff.perSecond();
+                line("");
+                line(
+                        String.format(
+                                Locale.ROOT,
+                                "**B = %,.0f events/s; job (metrics on, best run) = %,.0f events/s;"
+                                        + " job/B = %.2f** (target ≥ 0.6)",
+                                b.perSecond(),
+                                bestOn.perSecond(),
+                                ratio));
+                line(
+                        String.format(
+                                Locale.ROOT,
+                                "**Metrics: on %,.0f events/s, off %,.0f events/s (best runs): cost %.1f%%"
+                                        + " of throughput**",
+                                bestOn.perSecond(),
+                                bestOff.perSecond(),
+                                100 * overhead));
+                line("");
+                check("B", b.perSecond());
+                check("job/B", ratio);
+                check("metrics overhead", overhead);
+            }
+
+            // ---- latency
+            if (phases.contains("latency")) {
+                if (bestOn == null && !opts.containsKey("latency-rate")) {
+                    throw new IllegalArgumentException(
+                            "the latency phase needs the throughput phase or --latency-rate");
+                }
+                double rate =
+                        opts.containsKey("latency-rate")
+                                ? dbl("latency-rate", 0)
+                                : latencyLoad * bestOn.perSecond();
+                line(
+                        String.format(
+                                Locale.ROOT,
+                                "## Latency at %.0f%% of the job's maximum (%,.0f events/s for %s)",
+                                100 * latencyLoad,
+                                rate,
+                                latencyDuration));
+                line("");
+                // The job as it ships, then the same with a shorter network buffer timeout (Flink
+                // flushes a partly filled buffer after execution.buffer-timeout, 100 ms by default;
+                // every event crosses three network shuffles).
+                List<String> timeouts = new ArrayList<>();
+                timeouts.add("default");
+                String second =
+                        opts.getOrDefault("latency-buffer-timeout", quick ? "none" : "PT0.005S");
+                if (!second.equals("none")) {
+                    timeouts.add(second);
+                }
+                int latRun = 0;
+                for (String timeout : timeouts) {
+                    latRun++;
+                    String latPrefix = "lat" + latRun + ":";
+                    String latName = "latency" + latRun;
+                    kafka.createTopic(latName + ".events", 2);
+                    Map<String, String> latConf =
+                            jobSettings(
+                                    kafka,
+                                    redisServer,
+                                    latName,
+                                    latName + ".events",
+                                    latPrefix,
+                                    checkpointInterval,
+                                    work,
+                                    true);
+                    Duration bufferTimeout =
+                            timeout.equals("default") ? null : Duration.parse(timeout);
+                    LatencyRun.Result lat =
+                            LatencyRun.run(
+                                    kafka,
+                                    redis,
+                                    latConf,
+                                    latPrefix,
+                                    rate,
+                                    latencyDuration,
+                                    Duration.ofSeconds(2),
+                                    attackRatio,
+                                    seed + 1,
+                                    bufferTimeout);
+                    line(
+                            "### "
+                                    + (bufferTimeout == null
+                                            ? "The job as it ships (execution.buffer-timeout 100 ms)"
+                                            : "With execution.buffer-timeout "
+                                                    + bufferTimeout.toMillis()
+                                                    + " ms"));
+                    line("");
+                    line(
+                            String.format(
+                                    Locale.ROOT,
+                                    "Sent %,d events at %,.0f events/s (target %,.0f); first 2 s left"
+                                            + " out; checkpoint interval %s, so the alert bar is %d"
+                                            + " ms.",
+                                    lat.events(),
+                                    lat.achievedRate(),
+                                    lat.targetRate(),
+                                    lat.checkpointInterval(),
+                                    lat.checkpointInterval().toMillis() + 200));
+                    line("");
+                    line(
+                            "- **ingest → Redis hold record: "
+                                    + lat.hold().text()
+                                    + "** (target p99 ≤ 50 ms)");
+                    line(
+                            "- **ingest → committed alert (read_committed): "
+                                    + lat.alert().text()
+                                    + "** (target p99 ≤ "
+                                    + (lat.checkpointInterval().toMillis() + 200)
+                                    + " ms)");
+                    line("");
+                    check("hold p99", lat.hold().samples() > 0 ? lat.hold().p99() : Double.NaN);
+                    check("alert p99", lat.alert().samples() > 0 ? lat.alert().p99() : Double.NaN);
+                }
+            }
+
+            // ---- state
+            if (phases.contains("state")) {
+                List<String> heapDetail = new ArrayList<>();
+                line(
+                        String.format(
+                                Locale.ROOT,
+                                "## State per key (%,d keys per operator, one simulated event each)",
+                                stateKeys));
+                line("");
+                line("| operator | backend | live heap / key | checkpoint / key | time |");
+                line("|---|---|---|---|---|");
+                JobConfig stateConfig =
+                        JobConfig.of(
+                                jobSettings(
+                                        kafka,
+                                        redisServer,
+                                        "state",
+                                        topic,
+                                        prefix,
+                                        checkpointInterval,
+                                        work,
+                                        true));
+                List<ScoringEvent> sample = mix;
+                for (String op : new String[] {"session", "group"}) {
+                    for (boolean rocks : new boolean[] {false, true}) {
+                        StateSize.Result s =
+                                StateSize.measure(
+                                        op,
+                                        rocks,
+                                        stateConfig,
+                                        sample,
+                                        stateKeys,
+                                        work.resolve("state-" + op + "-" + rocks));
+                        line(
+                                String.format(
+                                        Locale.ROOT,
+                                        "| %s | %s | %s | %.0f B | %.1f s |",
+                                        op,
+                                        s.backend(),
+                                        Double.isNaN(s.heapBytesPerKey())
+                                                ? "(off heap)"
+                                                : String.format(
+                                                        Locale.ROOT, "%.0f B", s.heapBytesPerKey()),
+                                        s.checkpointBytesPerKey(),
+                                        s.millis() / 1000));
+                        if (!rocks) {
+                            check(op + " heap/key", s.heapBytesPerKey());
+                            heapDetail.add(op + ": " + s.heapByClass());
+                        }
+                        check(
+                                op + " " + s.backend() + " checkpoint/key",
+                                s.checkpointBytesPerKey());
+                    }
+                }
+                line("");
+                line("Live heap per key by class (HashMap backend, classes that grew):");
+                line("");
+                for (String d : heapDetail) {
+                    line("- " + d);
+                }
+                line("");
+            }
+        }
+        deleteQuietly(work);
+        line(String.format(Locale.ROOT, "Whole benchmark: %.0f s.", secondsSince(wallStart)));
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, report.toString(), StandardCharsets.UTF_8);
+        System.out.println("Figures written to " + out);
+        if (!missing.isEmpty()) {
+            System.err.println("FAILED: figures not produced: " + String.join("; ", missing));
+            return 1;
+        }
+        return 0;
+    }
+
+    /** Checkpoints and RocksDB files of the runs; best effort. */
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) return;
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("could not delete " + dir + ": " + e);
+        }
+    }
+
+    private void check(String what, double value) {
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            missing.add(what);
+        }
+    }
+
+    private void line(String s) {
+        System.out.println(s);
+        System.out.flush();
+        report.append(s).append('\n');
+    }
+
+    private static double secondsSince(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private static Map<String, String> jobSettings(
+            EmbeddedKafka kafka,
+            EmbeddedRedis redis,
+            String name,
+            String topic,
+            String prefix,
+            Duration checkpointInterval,
+            Path work,
+            boolean metrics) {
+        for (String t : new String[] {".alerts", ".holds", ".dlq"}) {
+            if (!kafka.topics().contains(name + t)) {
+                kafka.createTopic(name + t, 1);
+            }
+        }
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("kafka.bootstrap", kafka.bootstrapServers());
+        c.put("topic.events", topic);
+        c.put("topic.alerts", name + ".alerts");
+        c.put("topic.holds", name + ".holds");
+        c.put("topic.dlq", name + ".dlq");
+        c.put("kafka.group-id", "bench-" + name);
+        c.put("kafka.transactional-id-prefix", "bench-" + name + "-" + UUID.randomUUID());
+        c.put("kafka.starting-offsets", "EARLIEST");
+        c.put("redis.url", redis.url());
+        c.put("redis.prefix", prefix);
+        c.put("checkpoint.interval", checkpointInterval.toString());
+        // Durable checkpoints, as in production (JobManager memory would refuse this much state).
+        c.put("checkpoint.dir", work.resolve("checkpoints-" + name).toUri().toString());
+        c.put("metrics.port", "0");
+        c.put("metrics.enabled", Boolean.toString(metrics));
+        return c;
+    }
+
+    /**
+     * Generates the events and produces them; keeps flattened copies of about 50,000 of them, taken
+     * evenly over the whole stream, as the state benchmark's sample of the mix.
+     */
+    private static Events.Summary produce(
+            EmbeddedKafka kafka,
+            String topic,
+            long n,
+            double simRate,
+            double attackRatio,
+            long seed,
+            List<ScoringEvent> mix)
+            throws Exception {
+        EventCodec codec = new EventCodec();
+        AtomicReference<Exception> error = new AtomicReference<>();
+        long stride = Math.max(1, n / 50_000);
+        long[] produced = {0};
+        // All event times lie in the past, as for a job catching up on a backlog.
+        long start = System.currentTimeMillis() - (long) (n / simRate * 1000) - 3_600_000;
+        try (KafkaProducer<byte[], byte[]> producer =
+                kafka.producer(
+                        Map.of(
+                                ProducerConfig.LINGER_MS_CONFIG, "20",
+                                ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(512 * 1024),
+                                ProducerConfig.BUFFER_MEMORY_CONFIG,
+                                        Long.toString(128L * 1024 * 1024)))) {
+            Events.Summary s =
+                    Events.generate(
+                            n,
+                            simRate,
+                            attackRatio,
+                            seed,
+                            start,
+                            sent -> {
+                                if (produced[0]++ % stride == 0) {
+                                    mix.add(ScoringEvents.from(sent.event(), sent.sentAt()));
+                                }
+                                producer.send(
+                                        new ProducerRecord<>(
+                                                topic,
+                                                sent.event()
+                                                        .sessionId()
+                                                        .getBytes(StandardCharsets.UTF_8),
+                                                codec.encode(sent.event())),
+                                        (md, e) -> {
+                                            if (e != null) error.compareAndSet(null, e);
+                                        });
+                            });
+            producer.flush();
+            if (error.get() != null) {
+                throw new IllegalStateException("producing the input failed", error.get());
+            }
+            return s;
+        }
+    }
+
+    /** The default rule set (as shipped on the classpath) and the simulator's block lists. */
+    static void loadRules(RedisClient redis, String prefix, BlockList blockList)
+            throws IOException {
+        String rules;
+        try (InputStream in =
+                Benchmark.class.getClassLoader().getResourceAsStream("rules/default-rules.json")) {
+            if (in == null) {
+                throw new IllegalStateException("rules/default-rules.json is not on the classpath");
+            }
+            rules = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        redis.set(prefix + "rules", rules);
+        for (Map.Entry<String, List<String>> e : blockList.byKind().entrySet()) {
+            redis.sadd(prefix + "list:block:" + e.getKey(), e.getValue().toArray(String[]::new));
+        }
+        redis.incr(prefix + "lists:version");
+    }
+
+    private static String machine() {
+        Runtime rt = Runtime.getRuntime();
+        long total =
+                ((com.sun.management.OperatingSystemMXBean)
+                                ManagementFactory.getOperatingSystemMXBean())
+                        .getTotalMemorySize();
+        return String.format(
+                Locale.ROOT,
+                "%d CPUs, %.1f GiB RAM, %s %s (%s), max heap %.1f GiB, %s",
+                rt.availableProcessors(),
+                total / (1024.0 * 1024 * 1024),
+                System.getProperty("java.vm.name"),
+                System.getProperty("java.runtime.version"),
+                System.getProperty("java.vendor"),
+                rt.maxMemory() / (1024.0 * 1024 * 1024),
+                System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+    }
+
+    static Map<String, String> parse(String[] rawArgs) {
+        List<String> args = new ArrayList<>();
+        for (String a : rawArgs) {
+            for (String part : a.trim().split("\\s+")) {
+                if (!part.isEmpty()) args.add(part);
+            }
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        List<String> flags = List.of("quick", "help");
+        List<String> valued =
+                List.of(
+                        "events",
+                        "repeats",
+                        "sim-rate",
+                        "attack-ratio",
+                        "seed",
+                        "checkpoint-interval",
+                        "latency-load",
+                        "latency-duration",
+                        "state-keys",
+                        "phases",
+                        "latency-rate",
+                        "latency-buffer-timeout",
+                        "out");
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (!a.startsWith("--")) throw new IllegalArgumentException("unexpected " + a);
+            String k = a.substring(2);
+            if (flags.contains(k)) {
+                out.put(k, "true");
+            } else if (valued.contains(k) && i + 1 < args.size()) {
+                out.put(k, args.get(++i));
+            } else {
+                throw new IllegalArgumentException("unknown option or missing value: " + a);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,150 @@
+package dev.fraudmonitor.bench;
+
+import dev.fraudmonitor.job.FraudJob;
+import dev.fraudmonitor.job.config.JobConfig;
+import dev.fraudmonitor.job.testing.JobRunner;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * One run of the real job ({@code FraudJob.define}: Kafka source, the topology, exactly-once Kafka
+ * sinks and the Redis hold sink, checkpoints on) over a topic that already holds {@code n} events,
+ * read from the earliest offset.
+ *
+ * <p>Done means: the session stage has taken in all {@code n} events, and everything the session
+ * and group stages emitted has been taken in by the group and decision stages (whose sinks are
+ * chained to them), with those counters unchanged over two polls 2 ms apart. Time runs from the
+ * first event entering the session stage to that moment, so the MiniCluster (started once, before
+ * all runs), job submission, task deployment and the initial rule load are excluded; the
+ * submit-to-done time is reported beside it.
+ */
+final class JobRun {
+    private JobRun() {}
+
+    record Result(
+            String name,
+            long events,
+            long nanos,
+            long submitToDoneNanos,
+            long groupCopies,
+            long decisions) {
+        double perSecond() {
+            return events * 1e9 / nanos;
+        }
+    }
+
+    static Result run(String name, Map<String, String> settings, long n, Duration timeout)
+            throws Exception {
+        return run(name, settings, n, true, timeout);
+    }
+
+    /**
+     * A run that stops as soon as the session stage has taken in {@code n} events, without waiting
+     * for the rest of the pipeline: a warm-up for the JIT, not a figure.
+     */
+    static void warmUp(String name, Map<String, String> settings, long n, Duration timeout)
+            throws Exception {
+        run(name, settings, n, false, timeout);
+    }
+
+    private static Result run(
+            String name, Map<String, String> settings, long n, boolean drain, Duration timeout)
+            throws Exception {
+        JobConfig config = JobConfig.of(settings);
+        // No run pays for the garbage (state of the previous job) another run left behind.
+        System.gc();
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(
+                        FraudJob.flinkConfiguration(config));
+        env.configure(FraudJob.flinkConfiguration(config));
+        FraudJob.define(env, config);
+        long submitted = System.nanoTime();
+        JobClient job = env.executeAsync("bench-" + name);
+        String id = job.getJobID().toString();
+        try {
+            long first = 0;
+            long deadline = submitted + timeout.toNanos();
+            long nextStatus = 0;
+            long[] last = null;
+            while (true) {
+                long now = System.nanoTime();
+                long sessionIn = OperatorCounters.sum(id, "session:", OperatorCounters.IN);
+                if (first == 0 && sessionIn > 0) {
+                    first = now;
+                }
+                if (sessionIn >= n && !drain) {
+                    return new Result(name, n, now - first, now - submitted, 0, 0);
+                }
+                if (sessionIn >= n) {
+                    long[] c = {
+                        sessionIn,
+                        OperatorCounters.sum(id, "session:", OperatorCounters.OUT),
+                        OperatorCounters.sum(id, "group:", OperatorCounters.IN),
+                        OperatorCounters.sum(id, "group:", OperatorCounters.OUT),
+                        OperatorCounters.sum(id, "decision:", OperatorCounters.IN),
+                        OperatorCounters.sum(id, "decision:", OperatorCounters.OUT)
+                    };
+                    boolean drained = c[2] + c[4] == c[1] + c[3];
+                    if (drained && last != null && java.util.Arrays.equals(c, last)) {
+                        return new Result(name, n, now - first, now - submitted, c[2], c[5]);
+                    }
+                    last = drained ? c : null;
+                    LockSupport.parkNanos(2_000_000);
+                    continue;
+                }
+                if (now > nextStatus) {
+                    JobStatus s = job.getJobStatus().get(10, TimeUnit.SECONDS);
+                    if (s.isGloballyTerminalState()) {
+                        throw new IllegalStateException(
+                                "job "
+                                        + name
+                                        + " ended as "
+                                        + s
+                                        + " after "
+                                        + sessionIn
+                                        + " of "
+                                        + n
+                                        + " events: "
+                                        + JobRunnerFailure.of(job));
+                    }
+                    nextStatus = now + 250_000_000L;
+                }
+                if (now > deadline) {
+                    throw new IllegalStateException(
+                            "job "
+                                    + name
+                                    + " processed "
+                                    + sessionIn
+                                    + " of "
+                                    + n
+                                    + " events in "
+                                    + timeout);
+                }
+                LockSupport.parkNanos(1_000_000);
+            }
+        } finally {
+            JobRunner.cancel(job, Duration.ofSeconds(60));
+        }
+    }
+
+    /** Why a job ended, for the error message. */
+    static final class JobRunnerFailure {
+        private JobRunnerFailure() {}
+
+        static String of(JobClient job) {
+            try {
+                job.getJobExecutionResult().get(5, TimeUnit.SECONDS);
+                return "no failure reported";
+            } catch (Exception e) {
+                Throwable t = e;
+                while (t.getCause() != null) t = t.getCause();
+                return t.toString();
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.fraudmonitor.bench;
+
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Metric;
+import org.apache.flink.metrics.MetricConfig;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.reporter.MetricReporter;
+import org.apache.flink.metrics.reporter.MetricReporterFactory;
+
+/**
+ * A Flink metric reporter that keeps a reference to every operator's {@code numRecordsIn} and
+ * {@code numRecordsOut} counter, so the benchmark (same JVM as the MiniCluster) can see the moment
+ * every operator of the job has processed the last record. It relies on Flink's own counters, not
+ * on the job's metrics, so it works the same with {@code metrics.enabled=false}.
+ */
+public final class OperatorCounters implements MetricReporter {
+    public static final String IN = "numRecordsIn";
+    public static final String OUT = "numRecordsOut";
+
+    /** job id, operator name, metric name, subtask → counter. */
+    private static final Map<String, Counter> COUNTERS = new ConcurrentHashMap<>();
+
+    /** Cluster settings that install this reporter. */
+    public static org.apache.flink.configuration.Configuration clusterSettings() {
+        org.apache.flink.configuration.Configuration c =
+                new org.apache.flink.configuration.Configuration();
+        c.setString("metrics.reporter.bench.factory.class", Factory.class.getName());
+        return c;
+    }
+
+    /** Sum over subtasks of {@code metric} for the operators whose name starts with a prefix. */
+    public static long sum(String jobId, String operatorPrefix, String metric) {
+        String start = jobId + '\u0000' + operatorPrefix;
+        String end = '\u0000' + metric + '\u0000';
+        long total = 0;
+        for (Map.Entry<String, Counter> e : COUNTERS.entrySet()) {
+            String k = e.getKey();
+            if (k.startsWith(start) && k.contains(end)) {
+                total += e.getValue().getCount();
+            }
+        }
+        return total;
+    }
+
+    private static String key(MetricGroup group, String name) {
+        Map<String, String> v = group.getAllVariables();
+        String op = v.get("<operator_name>");
+        if (op == null || !(name.equals(IN) || name.equals(OUT))) {
+            return null;
+        }
+        return v.get("<job_id>")
+                + '\u0000'
+                + op
+                + '\u0000'
+                + name
+                + '\u0000'
+                + v.get("<subtask_index>");
+    }
+
+    @Override
+    public void open(MetricConfig config) {}
+
+    @Override
+    public void close() {}
+
+    @Override
+    public void notifyOfAddedMetric(Metric metric, String name, MetricGroup group) {
+        String k = key(group, name);
+        if (k != null && metric instanceof Counter c) {
+            COUNTERS.put(k, c);
+        }
+    }
+
+    @Override
+    public void notifyOfRemovedMetric(Metric metric, String name, MetricGroup group) {
+        String k = key(group, name);
+        if (k != null) {
+            COUNTERS.remove(k, metric);
+        }
+    }
+
+    /** Found by Flink through META-INF/services. */
+    public static final class Factory implements MetricReporterFactory {
+        @Override
+        public MetricReporter createMetricReporter(Properties properties) {
+            return new OperatorCounters();
+        }
+    }
+}

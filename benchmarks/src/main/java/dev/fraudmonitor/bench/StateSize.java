@@ -1,0 +1,247 @@
+package dev.fraudmonitor.bench;
+
+import dev.fraudmonitor.job.config.JobConfig;
+import dev.fraudmonitor.job.event.GroupCopy;
+import dev.fraudmonitor.job.event.HitMessage;
+import dev.fraudmonitor.job.event.ScoringEvent;
+import dev.fraudmonitor.job.io.RulesProvider;
+import dev.fraudmonitor.job.operators.GroupStage;
+import dev.fraudmonitor.job.operators.SessionStage;
+import dev.fraudmonitor.job.rules.GroupBy;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import javax.management.ObjectName;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.runtime.state.storage.FileSystemCheckpointStorage;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+
+/**
+ * State bytes per active key: the job's real SessionStage and GroupStage operators, each in Flink's
+ * keyed operator test harness on a real state backend, fed one simulated event per key for {@code
+ * keys} distinct keys (a fresh session; a fresh account/IP/device/card... key, kinds in the
+ * proportions the default rules fan events out to). Each key then holds what one event leaves
+ * behind: the session's facts, de-duplication entry and expiry timer; the group key's aggregate
+ * entries and expiry timer.
+ *
+ * <ul>
+ *   <li>HashMap backend: live heap after full GCs, with the state minus without it; and the size of
+ *       a full checkpoint.
+ *   <li>RocksDB backend: the size of an incremental checkpoint, which flushes the memtables and
+ *       consists of the SST files, i.e. the state as it sits on disk.
+ * </ul>
+ */
+final class StateSize {
+    private StateSize() {}
+
+    record Result(
+            String operator,
+            String backend,
+            long keys,
+            double heapBytesPerKey,
+            String heapByClass,
+            double checkpointBytesPerKey,
+            double millis) {}
+
+    static Result measure(
+            String operator,
+            boolean rocksdb,
+            JobConfig config,
+            List<ScoringEvent> mix,
+            long keys,
+            Path checkpoints)
+            throws Exception {
+        Files.createDirectories(checkpoints);
+        StateBackend backend;
+        if (rocksdb) {
+            EmbeddedRocksDBStateBackend r = new EmbeddedRocksDBStateBackend(true);
+            // What a TaskManager slot would give RocksDB; the harness's own managed memory is so
+            // small that RocksDB flushes a memtable every few writes and stalls.
+            r.getMemoryConfiguration().setFixedMemoryPerSlot(MemorySize.ofMebiBytes(256));
+            backend = r;
+        } else {
+            backend = new HashMapStateBackend();
+        }
+        boolean session = operator.equals("session");
+        List<GroupBy> kinds;
+        try (RulesProvider rules = RulesProvider.acquire(config)) {
+            kinds = List.copyOf(rules.current().rules().groupings());
+        }
+        long t0 = System.nanoTime();
+        long before;
+        long after;
+        Map<String, Long> histogramBefore = Map.of();
+        Map<String, Long> histogramAfter = Map.of();
+        OperatorSubtaskState snapshot;
+        if (session) {
+            try (KeyedOneInputStreamOperatorTestHarness<String, ScoringEvent, GroupCopy> h =
+                    new KeyedOneInputStreamOperatorTestHarness<>(
+                            new KeyedProcessOperator<>(new SessionStage(config)),
+                            e -> e.sessionId,
+                            Types.STRING)) {
+                h.setStateBackend(backend);
+                h.setCheckpointStorage(new FileSystemCheckpointStorage(checkpoints.toUri()));
+                h.open();
+                before = liveHeap();
+                if (!rocksdb) histogramBefore = histogram();
+                for (long k = 0; k < keys; k++) {
+                    ScoringEvent e = copy(mix.get((int) (k % mix.size())));
+                    e.sessionId = "s-bench-" + k;
+                    e.eventId = e.sessionId + "-e1";
+                    h.processElement(new StreamRecord<>(e, e.eventTime));
+                    if (k % 10_000 == 0) {
+                        drain(h.getOutput(), h.getSideOutput(SessionStage.HITS));
+                    }
+                }
+                drain(h.getOutput(), h.getSideOutput(SessionStage.HITS));
+                after = liveHeap();
+                if (!rocksdb) histogramAfter = histogram();
+                snapshot = h.snapshot(1, System.currentTimeMillis());
+            }
+        } else {
+            try (KeyedOneInputStreamOperatorTestHarness<String, GroupCopy, HitMessage> h =
+                    new KeyedOneInputStreamOperatorTestHarness<>(
+                            new KeyedProcessOperator<>(new GroupStage(config)),
+                            c -> c.key,
+                            Types.STRING)) {
+                h.setStateBackend(backend);
+                h.setCheckpointStorage(new FileSystemCheckpointStorage(checkpoints.toUri()));
+                h.open();
+                before = liveHeap();
+                if (!rocksdb) histogramBefore = histogram();
+                long k = 0;
+                int i = 0;
+                while (k < keys) {
+                    ScoringEvent e = mix.get(i++ % mix.size());
+                    for (GroupBy kind : kinds) {
+                        if (k >= keys) break;
+                        if (kind == GroupBy.SESSION || kind.keyOf(e) == null) continue;
+                        GroupCopy c = new GroupCopy(kind, kind.keyOf(e) + "#" + k, copy(e));
+                        h.processElement(new StreamRecord<>(c, e.eventTime));
+                        k++;
+                        if (k % 10_000 == 0) drain(h.getOutput(), null);
+                    }
+                }
+                drain(h.getOutput(), null);
+                after = liveHeap();
+                if (!rocksdb) histogramAfter = histogram();
+                snapshot = h.snapshot(1, System.currentTimeMillis());
+            }
+        }
+        double ms = (System.nanoTime() - t0) / 1e6;
+        return new Result(
+                operator,
+                rocksdb ? "RocksDB" : "HashMap",
+                keys,
+                rocksdb ? Double.NaN : (after - before) / (double) keys,
+                rocksdb ? "" : perKeyByClass(histogramBefore, histogramAfter, keys),
+                snapshot.getStateSize() / (double) keys,
+                ms);
+    }
+
+    /** Live bytes per class (a full GC first), from the JVM's GC.class_histogram command. */
+    static Map<String, Long> histogram() throws Exception {
+        String text =
+                (String)
+                        ManagementFactory.getPlatformMBeanServer()
+                                .invoke(
+                                        new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                                        "gcClassHistogram",
+                                        new Object[] {null},
+                                        new String[] {String[].class.getName()});
+        Map<String, Long> bytes = new HashMap<>();
+        for (String line : text.split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            // "  1:   123   4567  java.lang.String (java.base@17)"
+            if (f.length >= 4 && f[0].endsWith(":")) {
+                bytes.merge(f[3], Long.parseLong(f[2]), Long::sum);
+            }
+        }
+        return bytes;
+    }
+
+    /** The classes that grew most, in bytes per key: where the heap state goes. */
+    static String perKeyByClass(Map<String, Long> before, Map<String, Long> after, long keys) {
+        List<Map.Entry<String, Long>> grew = new ArrayList<>();
+        for (Map.Entry<String, Long> e : after.entrySet()) {
+            long d = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+            if (d > keys * 4) grew.add(Map.entry(e.getKey(), d));
+        }
+        grew.sort((a, b) -> Long.compare(b.getValue(), a.getValue()));
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, Long> e : grew.subList(0, Math.min(10, grew.size()))) {
+            if (sb.length() > 0) sb.append(", ");
+            String name = e.getKey().substring(e.getKey().lastIndexOf('.') + 1);
+            sb.append(String.format(Locale.ROOT, "%s %.0f B", name, e.getValue() / (double) keys));
+        }
+        return sb.toString();
+    }
+
+    private static void drain(ConcurrentLinkedQueue<?> out, ConcurrentLinkedQueue<?> side) {
+        out.clear();
+        if (side != null) side.clear();
+    }
+
+    /** Heap in use after full collections (System.gc() is a full GC with G1 by default). */
+    static long liveHeap() throws InterruptedException {
+        MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(100);
+            used = Math.min(used, mem.getHeapMemoryUsage().getUsed());
+        }
+        return used;
+    }
+
+    /** A fresh event with the same content (distinct objects, as the job's state would hold). */
+    static ScoringEvent copy(ScoringEvent s) {
+        ScoringEvent e = new ScoringEvent();
+        e.eventId = s.eventId;
+        e.type = s.type;
+        e.eventTime = s.eventTime;
+        e.ingestTime = s.ingestTime;
+        e.sessionId = s.sessionId;
+        e.accountId = s.accountId;
+        e.ip = s.ip;
+        e.ipCountry = s.ipCountry;
+        e.userAgent = s.userAgent;
+        e.deviceId = s.deviceId;
+        e.outcome = s.outcome;
+        e.usernameHash = s.usernameHash;
+        e.page = s.page;
+        e.field = s.field;
+        e.valueHash = s.valueHash;
+        e.country = s.country;
+        e.change = s.change;
+        e.orderId = s.orderId;
+        e.cardHash = s.cardHash;
+        e.cardBin = s.cardBin;
+        e.cardLast4 = s.cardLast4;
+        e.cardCountry = s.cardCountry;
+        e.amountMinor = s.amountMinor;
+        e.currency = s.currency;
+        e.declineCode = s.declineCode;
+        e.itemCount = s.itemCount;
+        e.billingCountry = s.billingCountry;
+        e.shippingCountry = s.shippingCountry;
+        e.shippingAddressHash = s.shippingAddressHash;
+        e.emailHash = s.emailHash;
+        e.emailDomain = s.emailDomain;
+        return e;
+    }
+}
