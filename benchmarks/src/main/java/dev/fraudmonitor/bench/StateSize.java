@@ -8,6 +8,8 @@ import dev.fraudmonitor.job.io.RulesProvider;
 import dev.fraudmonitor.job.operators.GroupStage;
 import dev.fraudmonitor.job.operators.SessionStage;
 import dev.fraudmonitor.job.rules.GroupBy;
+import dev.fraudmonitor.job.rules.GroupEvaluator;
+import dev.fraudmonitor.job.rules.RuleSet;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
@@ -78,8 +80,10 @@ final class StateSize {
         }
         boolean session = operator.equals("session");
         List<GroupBy> kinds;
+        RuleSet ruleSet;
         try (RulesProvider rules = RulesProvider.acquire(config)) {
-            kinds = List.copyOf(rules.current().rules().groupings());
+            ruleSet = rules.current().rules();
+            kinds = List.copyOf(ruleSet.groupings());
         }
         long t0 = System.nanoTime();
         long before;
@@ -129,7 +133,10 @@ final class StateSize {
                     ScoringEvent e = mix.get(i++ % mix.size());
                     for (GroupBy kind : kinds) {
                         if (k >= keys) break;
-                        if (kind == GroupBy.SESSION || kind.keyOf(e) == null) continue;
+                        // Only the copies the session stage sends: each key fed holds state.
+                        if (kind == GroupBy.SESSION
+                                || kind.keyOf(e) == null
+                                || !GroupEvaluator.needs(ruleSet, kind, e)) continue;
                         GroupCopy c = new GroupCopy(kind, kind.keyOf(e) + "#" + k, copy(e));
                         h.processElement(new StreamRecord<>(c, e.eventTime));
                         k++;
