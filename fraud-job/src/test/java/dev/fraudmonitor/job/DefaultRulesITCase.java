@@ -40,7 +40,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -112,22 +111,8 @@ public class DefaultRulesITCase {
         redis.set(keys.listsVersion(), "1");
 
         JobConfig config =
-                JobConfig.of(
-                        Map.ofEntries(
-                                Map.entry("kafka.bootstrap", KAFKA.bootstrapServers()),
-                                Map.entry("topic.events", events),
-                                Map.entry("topic.alerts", alerts),
-                                Map.entry("topic.holds", holds),
-                                Map.entry("topic.dlq", dlq),
-                                Map.entry("kafka.group-id", "g-" + UUID.randomUUID()),
-                                Map.entry(
-                                        "kafka.transactional-id-prefix", "tx-" + UUID.randomUUID()),
-                                Map.entry("kafka.starting-offsets", "EARLIEST"),
-                                Map.entry("redis.url", REDIS.url()),
-                                Map.entry("redis.prefix", prefix),
-                                Map.entry("parallelism", "2"),
-                                Map.entry("checkpoint.interval", "PT0.5S"),
-                                Map.entry("metrics.port", "0")));
+                JobRunner.testConfig(
+                        KAFKA.bootstrapServers(), REDIS.url(), prefix, events, alerts, holds, dlq);
         jobs = new JobRunner();
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(

@@ -12,9 +12,7 @@ import dev.fraudmonitor.job.testing.KafkaExtension;
 import dev.fraudmonitor.job.testing.RedisExtension;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.functions.MapFunction;
@@ -72,21 +70,8 @@ class ExactlyOnceITCase {
         scenario.prepareRedis(REDIS.client(), prefix);
 
         JobConfig config =
-                JobConfig.of(
-                        Map.ofEntries(
-                                Map.entry("kafka.bootstrap", KAFKA.bootstrapServers()),
-                                Map.entry("topic.events", events),
-                                Map.entry("topic.alerts", alerts),
-                                Map.entry("topic.holds", holds),
-                                Map.entry("topic.dlq", dlq),
-                                Map.entry("kafka.group-id", "g-" + UUID.randomUUID()),
-                                Map.entry(
-                                        "kafka.transactional-id-prefix", "tx-" + UUID.randomUUID()),
-                                Map.entry("kafka.starting-offsets", "EARLIEST"),
-                                Map.entry("redis.url", REDIS.url()),
-                                Map.entry("redis.prefix", prefix),
-                                Map.entry("checkpoint.interval", "PT0.5S"),
-                                Map.entry("metrics.port", "0")));
+                JobRunner.testConfig(
+                        KAFKA.bootstrapServers(), REDIS.url(), prefix, events, alerts, holds, dlq);
 
         // Where to fail, one place per batch after the first: an input event (batch 1), the alert
         // of a mismatch session (2), right after a checkpoint completes (3), a hold (4), input

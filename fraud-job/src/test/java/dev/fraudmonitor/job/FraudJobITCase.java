@@ -65,21 +65,8 @@ public class FraudJobITCase {
         REDIS.client().set(prefix + "rules", BRUTE_FORCE_ONLY);
 
         JobConfig config =
-                JobConfig.of(
-                        Map.ofEntries(
-                                Map.entry("kafka.bootstrap", KAFKA.bootstrapServers()),
-                                Map.entry("topic.events", events),
-                                Map.entry("topic.alerts", alerts),
-                                Map.entry("topic.holds", holds),
-                                Map.entry("topic.dlq", dlq),
-                                Map.entry("kafka.group-id", "g-" + UUID.randomUUID()),
-                                Map.entry(
-                                        "kafka.transactional-id-prefix", "tx-" + UUID.randomUUID()),
-                                Map.entry("kafka.starting-offsets", "EARLIEST"),
-                                Map.entry("redis.url", REDIS.url()),
-                                Map.entry("redis.prefix", prefix),
-                                Map.entry("checkpoint.interval", "PT0.5S"),
-                                Map.entry("metrics.port", "0")));
+                JobRunner.testConfig(
+                        KAFKA.bootstrapServers(), REDIS.url(), prefix, events, alerts, holds, dlq);
 
         Random random = new Random(42);
         Instant base = Instant.now().minus(20, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);

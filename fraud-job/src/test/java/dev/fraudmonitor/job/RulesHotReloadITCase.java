@@ -125,22 +125,14 @@ public class RulesHotReloadITCase {
         REDIS.client().set(keys.rules(), ruleSet(1, 5));
 
         JobConfig config =
-                JobConfig.of(
-                        Map.ofEntries(
-                                Map.entry("kafka.bootstrap", KAFKA.bootstrapServers()),
-                                Map.entry("topic.events", events),
-                                Map.entry("topic.alerts", alertTopic),
-                                Map.entry("topic.holds", holdTopic),
-                                Map.entry("topic.dlq", KAFKA.newTopic("dlq", 1)),
-                                Map.entry("kafka.group-id", "g-" + UUID.randomUUID()),
-                                Map.entry(
-                                        "kafka.transactional-id-prefix", "tx-" + UUID.randomUUID()),
-                                Map.entry("kafka.starting-offsets", "EARLIEST"),
-                                Map.entry("redis.url", REDIS.url()),
-                                Map.entry("redis.prefix", prefix),
-                                Map.entry("parallelism", "2"),
-                                Map.entry("checkpoint.interval", "PT0.5S"),
-                                Map.entry("metrics.port", "0")));
+                JobRunner.testConfig(
+                        KAFKA.bootstrapServers(),
+                        REDIS.url(),
+                        prefix,
+                        events,
+                        alertTopic,
+                        holdTopic,
+                        KAFKA.newTopic("dlq", 1));
         jobs = new JobRunner();
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(

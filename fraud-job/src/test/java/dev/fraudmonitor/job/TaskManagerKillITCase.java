@@ -12,8 +12,6 @@ import dev.fraudmonitor.job.testing.KafkaExtension;
 import dev.fraudmonitor.job.testing.RedisExtension;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -54,25 +52,16 @@ class TaskManagerKillITCase {
         try (FlinkProcessCluster cluster = FlinkProcessCluster.start(2, Duration.ofSeconds(90))) {
             String rest = cluster.restUrl();
             JobConfig config =
-                    JobConfig.of(
-                            Map.ofEntries(
-                                    Map.entry("kafka.bootstrap", KAFKA.bootstrapServers()),
-                                    Map.entry("topic.events", events),
-                                    Map.entry("topic.alerts", alerts),
-                                    Map.entry("topic.holds", holds),
-                                    Map.entry("topic.dlq", dlq),
-                                    Map.entry("kafka.group-id", "g-" + UUID.randomUUID()),
-                                    Map.entry(
-                                            "kafka.transactional-id-prefix",
-                                            "tx-" + UUID.randomUUID()),
-                                    Map.entry("kafka.starting-offsets", "EARLIEST"),
-                                    Map.entry("redis.url", REDIS.url()),
-                                    Map.entry("redis.prefix", prefix),
-                                    Map.entry("checkpoint.interval", "PT0.5S"),
-                                    Map.entry(
-                                            "checkpoint.dir",
-                                            cluster.checkpointDir().toUri().toString()),
-                                    Map.entry("metrics.port", "0")));
+                    JobRunner.testConfig(
+                            KAFKA.bootstrapServers(),
+                            REDIS.url(),
+                            prefix,
+                            events,
+                            alerts,
+                            holds,
+                            dlq,
+                            "checkpoint.dir",
+                            cluster.checkpointDir().toUri().toString());
             Configuration flink = FraudJob.flinkConfiguration(config);
             flink.addAll(cluster.clientConfiguration());
             StreamExecutionEnvironment env =

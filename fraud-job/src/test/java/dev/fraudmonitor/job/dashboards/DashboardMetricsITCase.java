@@ -78,21 +78,16 @@ public class DashboardMetricsITCase {
         int wantedPort = freePort();
 
         JobConfig config =
-                JobConfig.of(
-                        Map.ofEntries(
-                                Map.entry("kafka.bootstrap", KAFKA.bootstrapServers()),
-                                Map.entry("topic.events", events),
-                                Map.entry("topic.alerts", alerts),
-                                Map.entry("topic.holds", holds),
-                                Map.entry("topic.dlq", dlq),
-                                Map.entry("kafka.group-id", "g-" + UUID.randomUUID()),
-                                Map.entry(
-                                        "kafka.transactional-id-prefix", "tx-" + UUID.randomUUID()),
-                                Map.entry("kafka.starting-offsets", "EARLIEST"),
-                                Map.entry("redis.url", REDIS.url()),
-                                Map.entry("redis.prefix", prefix),
-                                Map.entry("checkpoint.interval", "PT0.5S"),
-                                Map.entry("metrics.port", Integer.toString(wantedPort))));
+                JobRunner.testConfig(
+                        KAFKA.bootstrapServers(),
+                        REDIS.url(),
+                        prefix,
+                        events,
+                        alerts,
+                        holds,
+                        dlq,
+                        "metrics.port",
+                        Integer.toString(wantedPort));
 
         Instant t0 = Instant.now().minusSeconds(120);
         List<CheckoutEvent> traffic = new ArrayList<>();

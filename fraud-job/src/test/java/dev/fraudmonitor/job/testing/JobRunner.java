@@ -1,8 +1,12 @@
 package dev.fraudmonitor.job.testing;
 
+import dev.fraudmonitor.job.config.JobConfig;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.flink.api.common.JobStatus;
@@ -23,6 +27,40 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class JobRunner implements AutoCloseable {
+
+    /**
+     * A job config for an end-to-end test: the given topics read from the start by a fresh consumer
+     * group, a fresh transactional-id prefix, checkpoints every 500 ms, no metrics endpoint; then
+     * {@code overrides} as option/value pairs.
+     */
+    public static JobConfig testConfig(
+            String bootstrap,
+            String redisUrl,
+            String redisPrefix,
+            String events,
+            String alerts,
+            String holds,
+            String dlq,
+            String... overrides) {
+        Map<String, String> options = new HashMap<>();
+        options.put("kafka.bootstrap", bootstrap);
+        options.put("topic.events", events);
+        options.put("topic.alerts", alerts);
+        options.put("topic.holds", holds);
+        options.put("topic.dlq", dlq);
+        options.put("kafka.group-id", "g-" + UUID.randomUUID());
+        options.put("kafka.transactional-id-prefix", "tx-" + UUID.randomUUID());
+        options.put("kafka.starting-offsets", "EARLIEST");
+        options.put("redis.url", redisUrl);
+        options.put("redis.prefix", redisPrefix);
+        options.put("checkpoint.interval", "PT0.5S");
+        options.put("metrics.port", "0");
+        for (int i = 0; i < overrides.length; i += 2) {
+            options.put(overrides[i], overrides[i + 1]);
+        }
+        return JobConfig.of(options);
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
 
     private final List<JobClient> jobs = new ArrayList<>();
