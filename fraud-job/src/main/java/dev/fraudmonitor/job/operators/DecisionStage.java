@@ -3,8 +3,6 @@ package dev.fraudmonitor.job.operators;
 import dev.fraudmonitor.job.config.JobConfig;
 import dev.fraudmonitor.job.event.HitMessage;
 import dev.fraudmonitor.job.event.Output;
-import dev.fraudmonitor.job.io.RulesProvider;
-import dev.fraudmonitor.job.metrics.FraudMetrics;
 import dev.fraudmonitor.job.rules.Hit;
 import dev.fraudmonitor.job.rules.RuleMode;
 import dev.fraudmonitor.job.rules.RuleSet;
@@ -25,15 +23,10 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -47,8 +40,7 @@ import org.apache.flink.util.OutputTag;
  * from the session, the alert's sequence number in it, the action and the rules, so a replay after
  * a failure produces the same ids. Times are event times for the same reason.
  */
-public class DecisionStage extends KeyedProcessFunction<String, HitMessage, Output>
-        implements CheckpointedFunction, CheckpointListener {
+public class DecisionStage extends RuleStage<HitMessage, Output> implements CheckpointListener {
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<Output> HOLDS =
@@ -57,23 +49,16 @@ public class DecisionStage extends KeyedProcessFunction<String, HitMessage, Outp
     static final ValueStateDescriptor<DecisionState> STATE =
             new ValueStateDescriptor<>("decision", TypeInformation.of(DecisionState.class));
 
-    private final JobConfig config;
     private final long ttlMillis;
-    private transient RulesInForce rulesInForce;
-    private transient RulesProvider rules;
-    private transient FraudMetrics metrics;
     private transient ValueState<DecisionState> state;
 
     public DecisionStage(JobConfig config) {
-        this.config = config;
+        super(config);
         this.ttlMillis = config.get(JobConfig.SESSION_TTL).toMillis();
     }
 
     @Override
-    public void open(OpenContext openContext) {
-        FraudMetrics.get(config).serve(config.get(JobConfig.METRICS_PORT));
-        rules = rulesInForce.open(config);
-        metrics = FraudMetrics.get(config);
+    protected void openState() {
         state = getRuntimeContext().getState(STATE);
     }
 
@@ -83,23 +68,6 @@ public class DecisionStage extends KeyedProcessFunction<String, HitMessage, Outp
         if (metrics != null) {
             metrics.checkpointCompleted(checkpointId);
         }
-    }
-
-    @Override
-    public void close() {
-        if (rulesInForce != null) {
-            rulesInForce.close();
-        }
-    }
-
-    @Override
-    public void initializeState(FunctionInitializationContext context) throws Exception {
-        rulesInForce = RulesInForce.initialize(context);
-    }
-
-    @Override
-    public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        rulesInForce.snapshot();
     }
 
     @Override

@@ -4,20 +4,14 @@ import dev.fraudmonitor.job.config.JobConfig;
 import dev.fraudmonitor.job.event.GroupCopy;
 import dev.fraudmonitor.job.event.HitMessage;
 import dev.fraudmonitor.job.io.RulesProvider;
-import dev.fraudmonitor.job.metrics.FraudMetrics;
 import dev.fraudmonitor.job.rules.GroupEvaluator;
 import dev.fraudmonitor.job.rules.GroupState;
 import dev.fraudmonitor.job.rules.Hit;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
@@ -27,46 +21,23 @@ import org.apache.flink.util.Collector;
  * <p>State is dropped by an event-time timer once nothing in it is inside any rule's window, so
  * idle keys do not leak.
  */
-public class GroupStage extends KeyedProcessFunction<String, GroupCopy, HitMessage>
-        implements CheckpointedFunction {
+public class GroupStage extends RuleStage<GroupCopy, HitMessage> {
     private static final long serialVersionUID = 1L;
 
     static final ValueStateDescriptor<GroupState> STATE =
             new ValueStateDescriptor<>("group", TypeInformation.of(GroupState.class));
 
-    private final JobConfig config;
-    private transient RulesInForce rulesInForce;
-    private transient RulesProvider rules;
     private transient ValueState<GroupState> state;
     private transient List<Hit> hits;
 
     public GroupStage(JobConfig config) {
-        this.config = config;
+        super(config);
     }
 
     @Override
-    public void open(OpenContext openContext) {
-        FraudMetrics.get(config).serve(config.get(JobConfig.METRICS_PORT));
-        rules = rulesInForce.open(config);
+    protected void openState() {
         state = getRuntimeContext().getState(STATE);
         hits = new ArrayList<>();
-    }
-
-    @Override
-    public void close() {
-        if (rulesInForce != null) {
-            rulesInForce.close();
-        }
-    }
-
-    @Override
-    public void initializeState(FunctionInitializationContext context) throws Exception {
-        rulesInForce = RulesInForce.initialize(context);
-    }
-
-    @Override
-    public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        rulesInForce.snapshot();
     }
 
     @Override

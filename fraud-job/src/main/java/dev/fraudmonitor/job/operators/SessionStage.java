@@ -5,7 +5,6 @@ import dev.fraudmonitor.job.event.GroupCopy;
 import dev.fraudmonitor.job.event.HitMessage;
 import dev.fraudmonitor.job.event.ScoringEvent;
 import dev.fraudmonitor.job.io.RulesProvider;
-import dev.fraudmonitor.job.metrics.FraudMetrics;
 import dev.fraudmonitor.job.rules.GroupBy;
 import dev.fraudmonitor.job.rules.GroupEvaluator;
 import dev.fraudmonitor.job.rules.Hit;
@@ -14,17 +13,12 @@ import dev.fraudmonitor.job.rules.SessionState;
 import dev.fraudmonitor.model.EventType;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -35,8 +29,7 @@ import org.apache.flink.util.OutputTag;
  * <p>De-duplication lives here, before the fan-out, so a repeated event is counted by no rule. Its
  * horizon is the session's lifetime ({@code session.ttl} after the session's last event).
  */
-public class SessionStage extends KeyedProcessFunction<String, ScoringEvent, GroupCopy>
-        implements CheckpointedFunction {
+public class SessionStage extends RuleStage<ScoringEvent, GroupCopy> {
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<HitMessage> HITS =
@@ -49,47 +42,23 @@ public class SessionStage extends KeyedProcessFunction<String, ScoringEvent, Gro
     static final ValueStateDescriptor<Long> LAST_SEEN =
             new ValueStateDescriptor<>("last-event-time", Types.LONG);
 
-    private final JobConfig config;
     private final long ttlMillis;
-    private transient RulesInForce rulesInForce;
-    private transient RulesProvider rules;
-    private transient FraudMetrics metrics;
     private transient ValueState<SessionState> state;
     private transient MapState<String, Long> seen;
     private transient ValueState<Long> lastSeen;
     private transient List<Hit> hits;
 
     public SessionStage(JobConfig config) {
-        this.config = config;
+        super(config);
         this.ttlMillis = config.get(JobConfig.SESSION_TTL).toMillis();
     }
 
     @Override
-    public void open(OpenContext openContext) {
-        FraudMetrics.get(config).serve(config.get(JobConfig.METRICS_PORT));
-        rules = rulesInForce.open(config);
-        metrics = FraudMetrics.get(config);
+    protected void openState() {
         state = getRuntimeContext().getState(STATE);
         seen = getRuntimeContext().getMapState(SEEN);
         lastSeen = getRuntimeContext().getState(LAST_SEEN);
         hits = new ArrayList<>();
-    }
-
-    @Override
-    public void close() {
-        if (rulesInForce != null) {
-            rulesInForce.close();
-        }
-    }
-
-    @Override
-    public void initializeState(FunctionInitializationContext context) throws Exception {
-        rulesInForce = RulesInForce.initialize(context);
-    }
-
-    @Override
-    public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        rulesInForce.snapshot();
     }
 
     @Override
