@@ -13,12 +13,9 @@ import dev.fraudmonitor.job.rules.SessionState;
 import dev.fraudmonitor.model.EventType;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -37,15 +34,9 @@ public class SessionStage extends RuleStage<ScoringEvent, GroupCopy> {
 
     static final ValueStateDescriptor<SessionState> STATE =
             new ValueStateDescriptor<>("session", TypeInformation.of(SessionState.class));
-    static final MapStateDescriptor<String, Long> SEEN =
-            new MapStateDescriptor<>("seen-event-ids", Types.STRING, Types.LONG);
-    static final ValueStateDescriptor<Long> LAST_SEEN =
-            new ValueStateDescriptor<>("last-event-time", Types.LONG);
 
     private final long ttlMillis;
     private transient ValueState<SessionState> state;
-    private transient MapState<String, Long> seen;
-    private transient ValueState<Long> lastSeen;
     private transient List<Hit> hits;
 
     public SessionStage(JobConfig config) {
@@ -56,32 +47,36 @@ public class SessionStage extends RuleStage<ScoringEvent, GroupCopy> {
     @Override
     protected void openState() {
         state = getRuntimeContext().getState(STATE);
-        seen = getRuntimeContext().getMapState(SEEN);
-        lastSeen = getRuntimeContext().getState(LAST_SEEN);
         hits = new ArrayList<>();
     }
 
     @Override
     public void processElement(ScoringEvent e, Context ctx, Collector<GroupCopy> out)
             throws Exception {
-        if (seen.contains(e.eventId)) {
-            metrics.duplicate();
-            return;
-        }
-        seen.put(e.eventId, e.eventTime);
-        metrics.event(e.type);
-        if (e.eventTime < ctx.timerService().currentWatermark()) {
-            metrics.late();
-        }
-
-        RulesProvider.Snapshot snapshot = rules.current();
         SessionState st = state.value();
         if (st == null) {
             st = new SessionState();
         }
+        if (!st.firstSighting(e.eventId)) {
+            metrics.duplicate();
+            return;
+        }
+        metrics.event(e.type);
+        if (e.eventTime < ctx.timerService().currentWatermark()) {
+            metrics.late();
+        }
+        // A timer at this slot already exists: one is registered whenever lastEventTime moves.
+        long timerBefore =
+                st.events == 0 ? Long.MIN_VALUE : Timers.roundUp(st.lastEventTime + ttlMillis);
+
+        RulesProvider.Snapshot snapshot = rules.current();
         hits.clear();
         SessionEvaluator.evaluate(snapshot.rules(), snapshot.lists(), st, e, hits);
         state.update(st);
+        long timer = Timers.roundUp(st.lastEventTime + ttlMillis);
+        if (timer != timerBefore) {
+            ctx.timerService().registerEventTimeTimer(timer);
+        }
 
         long version = snapshot.rules().version();
         for (Hit hit : hits) {
@@ -96,25 +91,14 @@ public class SessionStage extends RuleStage<ScoringEvent, GroupCopy> {
                 out.collect(new GroupCopy(kind, value, e));
             }
         }
-
-        Long last = lastSeen.value();
-        if (last == null || e.eventTime > last) {
-            lastSeen.update(e.eventTime);
-            long timer = Timers.roundUp(e.eventTime + ttlMillis);
-            if (last == null || timer != Timers.roundUp(last + ttlMillis)) {
-                ctx.timerService().registerEventTimeTimer(timer);
-            }
-        }
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<GroupCopy> out)
             throws Exception {
-        Long last = lastSeen.value();
-        if (last == null || last + ttlMillis <= timestamp) {
+        SessionState st = state.value();
+        if (st != null && st.lastEventTime + ttlMillis <= timestamp) {
             state.clear();
-            seen.clear();
-            lastSeen.clear();
         }
     }
 }

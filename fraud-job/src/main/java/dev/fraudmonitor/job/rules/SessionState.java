@@ -27,7 +27,46 @@ public class SessionState {
     /** When the session facts expire (lastEventTime + session timeout). */
     public long factsExpireAt;
 
+    /**
+     * 64-bit hashes of the event ids this session has seen, an open-addressing table (0 = empty
+     * slot): the session stage's de-duplication, kept here so that a session is one state entry and
+     * not a map of id strings. Two different ids share a hash with a probability of about n² / 2⁶⁵
+     * for n ids, so a repeat is never missed and a new event is dropped in practice never.
+     */
+    public long[] seenIds;
+
+    public int seenCount;
+
     public SessionState() {}
+
+    /** Records {@code eventId}; false when this session has already seen it. */
+    public boolean firstSighting(String eventId) {
+        long h = Hashing.fnv64(eventId);
+        if (h == 0) h = 1;
+        if (seenIds == null) {
+            seenIds = new long[8];
+        } else if ((seenCount + 1) * 2 > seenIds.length) {
+            long[] old = seenIds;
+            seenIds = new long[old.length * 2];
+            for (long v : old) {
+                if (v != 0) insert(v);
+            }
+        }
+        if (!insert(h)) return false;
+        seenCount++;
+        return true;
+    }
+
+    private boolean insert(long h) {
+        int mask = seenIds.length - 1;
+        int i = (int) (h ^ (h >>> 32)) & mask;
+        while (seenIds[i] != 0) {
+            if (seenIds[i] == h) return false;
+            i = (i + 1) & mask;
+        }
+        seenIds[i] = h;
+        return true;
+    }
 
     GroupState group() {
         if (group == null) group = new GroupState();
