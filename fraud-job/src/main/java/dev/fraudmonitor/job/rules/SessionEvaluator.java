@@ -49,7 +49,8 @@ public final class SessionEvaluator {
                     break;
             }
         }
-        if (!rs.specs(GroupBy.SESSION).isEmpty()) {
+        // Only events a SESSION-grouped rule reads: most sessions then never hold a GroupState.
+        if (GroupEvaluator.needs(rs, GroupBy.SESSION, e)) {
             GroupEvaluator.evaluate(rs, GroupBy.SESSION, st.group(), e, allow, out);
         }
     }
