@@ -11,6 +11,7 @@ import dev.fraudmonitor.job.TestEvents.Session;
 import dev.fraudmonitor.job.io.RedisKeys;
 import dev.fraudmonitor.job.rules.ListKind;
 import dev.fraudmonitor.job.testing.EmbeddedKafka;
+import dev.fraudmonitor.job.testing.JobRunner;
 import dev.fraudmonitor.model.CheckoutEvent;
 import dev.fraudmonitor.model.EventType;
 import dev.fraudmonitor.model.FieldEnteredData;
@@ -43,6 +44,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -374,6 +376,32 @@ final class DecisionScenario {
         return c.alerts().size() >= alerts.size()
                 && c.holds().size() >= holds.size()
                 && c.deadLetters().size() >= panRecords;
+    }
+
+    /**
+     * Waits until every expected output is committed and {@code alsoDone} holds, lets two more
+     * checkpoints complete (a duplicate written late would be committed by then), then {@link
+     * #verify}s what a read_committed consumer sees.
+     */
+    void awaitCommittedAndVerify(
+            EmbeddedKafka kafka,
+            String alerts,
+            String holds,
+            String dlq,
+            RedisClient redis,
+            String prefix,
+            String restUrl,
+            String jobId,
+            BooleanSupplier alsoDone,
+            Duration timeout)
+            throws IOException {
+        JobRunner.waitUntil(
+                () -> complete(readCommitted(kafka, alerts, holds, dlq)) && alsoDone.getAsBoolean(),
+                timeout,
+                "every expected output");
+        awaitNextCheckpoint(restUrl, jobId, Duration.ofSeconds(30));
+        awaitNextCheckpoint(restUrl, jobId, Duration.ofSeconds(30));
+        verify(readCommitted(kafka, alerts, holds, dlq), redis, prefix);
     }
 
     /**

@@ -149,20 +149,17 @@ class ExactlyOnceITCase {
                 DecisionScenario.awaitNextCheckpoint(rest, jobId, Duration.ofSeconds(60));
             }
 
-            DecisionScenario.Committed[] committed = {null};
-            JobRunner.waitUntil(
-                    () -> {
-                        committed[0] = scenario.readCommitted(KAFKA.kafka(), alerts, holds, dlq);
-                        return FIRED.size() == injected && scenario.complete(committed[0]);
-                    },
-                    Duration.ofSeconds(120),
-                    "every injected failure and every expected output");
-            // A few more checkpoints: a duplicate written late would be committed by now.
-            DecisionScenario.awaitNextCheckpoint(rest, jobId, Duration.ofSeconds(30));
-            DecisionScenario.awaitNextCheckpoint(rest, jobId, Duration.ofSeconds(30));
-            committed[0] = scenario.readCommitted(KAFKA.kafka(), alerts, holds, dlq);
-
-            scenario.verify(committed[0], REDIS.client(), prefix);
+            scenario.awaitCommittedAndVerify(
+                    KAFKA.kafka(),
+                    alerts,
+                    holds,
+                    dlq,
+                    REDIS.client(),
+                    prefix,
+                    rest,
+                    jobId,
+                    () -> FIRED.size() == injected,
+                    Duration.ofSeconds(120));
 
             List<String> failures = DecisionScenario.failureTraces(rest, jobId);
             long injectedSeen =

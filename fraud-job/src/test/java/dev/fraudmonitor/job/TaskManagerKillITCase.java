@@ -110,19 +110,17 @@ class TaskManagerKillITCase {
                         running.toMillis(),
                         checkpointing.toMillis());
 
-                DecisionScenario.Committed[] committed = {null};
-                JobRunner.waitUntil(
-                        () -> {
-                            committed[0] =
-                                    scenario.readCommitted(KAFKA.kafka(), alerts, holds, dlq);
-                            return scenario.complete(committed[0]);
-                        },
-                        Duration.ofSeconds(90),
-                        "every expected output");
-                DecisionScenario.awaitNextCheckpoint(rest, jobId, Duration.ofSeconds(30));
-                DecisionScenario.awaitNextCheckpoint(rest, jobId, Duration.ofSeconds(30));
-                committed[0] = scenario.readCommitted(KAFKA.kafka(), alerts, holds, dlq);
-                scenario.verify(committed[0], REDIS.client(), prefix);
+                scenario.awaitCommittedAndVerify(
+                        KAFKA.kafka(),
+                        alerts,
+                        holds,
+                        dlq,
+                        REDIS.client(),
+                        prefix,
+                        rest,
+                        jobId,
+                        () -> true,
+                        Duration.ofSeconds(90));
 
                 List<String> failures = DecisionScenario.failureTraces(rest, jobId);
                 assertFalse(failures.isEmpty(), "the job noticed the kill");
