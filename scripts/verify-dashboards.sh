@@ -101,8 +101,7 @@ cleanup() {
     wait "$DEMO_PID" 2>/dev/null || true
   fi
   rm -rf "$WORK"
-  rm -f target/verify-dashboards-classpath.txt models/target/verify-dashboards-classpath.txt fraud-job/target/verify-dashboards-classpath.txt \
-    demo/target/verify-dashboards-classpath.txt
+  rm -f */target/verify-dashboards-classpath.txt target/verify-dashboards-classpath.txt
   say "finished in $(($(date +%s) - STARTED)) s"
   exit "$status"
 }
@@ -125,13 +124,13 @@ free_port() { # a port nothing on loopback listens on
 
 # ------------------------------------------------------------------ build, demo
 say "building (tests skipped) and resolving the checker's classpath..."
-./mvnw -q -B -pl demo -am package -DskipTests dependency:build-classpath \
+./mvnw -q -B -pl demo,dashboards -am package -DskipTests dependency:build-classpath \
   -Dmdep.outputFile=target/verify-dashboards-classpath.txt >"$WORK/build.log" 2>&1 || {
   tail -40 "$WORK/build.log"
   say "build failed"
   exit 1
 }
-CLASSPATH_FILE=demo/target/verify-dashboards-classpath.txt
+CHECK_CP="dashboards/target/classes:$(cat dashboards/target/verify-dashboards-classpath.txt)"
 
 # The default rules plus a SHADOW candidate, as an analyst would try a stricter limit before
 # switching it on: the demo's traffic fires no default SHADOW rule, and the SHADOW panels need one.
@@ -199,8 +198,8 @@ say "Prometheus on http://127.0.0.1:$PROM_PORT scraping $target every 2 s"
 # ------------------------------------------------------------------ every dashboard query
 # Done well before the demo's traffic stops, so rates are of live traffic.
 set +e
-"${JAVA_HOME:+$JAVA_HOME/bin/}java" -cp "$(cat "$CLASSPATH_FILE")" \
-  dev.fraudmonitor.job.dashboards.PrometheusDashboardCheck \
+"${JAVA_HOME:+$JAVA_HOME/bin/}java" -cp "$CHECK_CP" \
+  dev.fraudmonitor.dashboards.PrometheusDashboardCheck \
   --prometheus "http://127.0.0.1:$PROM_PORT" --dashboards dashboards \
   --rate-interval 1m --interval 10s --range 5m --timeout "$((DEMO_SECONDS - 30))s"
 check=$?

@@ -2,7 +2,7 @@ package dev.fraudmonitor.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fraudmonitor.job.testing.EmbeddedKafka;
+import dev.fraudmonitor.testkit.EmbeddedKafka;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package dev.fraudmonitor.bench;
 
 import dev.fraudmonitor.job.FraudJob;
 import dev.fraudmonitor.job.config.JobConfig;
-import dev.fraudmonitor.job.testing.JobRunner;
+import dev.fraudmonitor.testkit.JobRunner;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;

@@ -138,7 +138,7 @@ class DemoITCase {
 
     private static final class JobRunnerWait {
         static void until(java.util.function.BooleanSupplier c) {
-            dev.fraudmonitor.job.testing.JobRunner.waitUntil(
+            dev.fraudmonitor.testkit.JobRunner.waitUntil(
                     c, Duration.ofSeconds(30), "all events acknowledged by Kafka");
         }
     }

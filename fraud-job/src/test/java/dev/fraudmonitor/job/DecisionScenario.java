@@ -7,11 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.fraudmonitor.job.TestEvents.Session;
-import dev.fraudmonitor.job.io.RedisKeys;
+import dev.fraudmonitor.clients.RedisKeys;
 import dev.fraudmonitor.job.rules.ListKind;
-import dev.fraudmonitor.job.testing.EmbeddedKafka;
-import dev.fraudmonitor.job.testing.JobRunner;
 import dev.fraudmonitor.model.CheckoutEvent;
 import dev.fraudmonitor.model.EventType;
 import dev.fraudmonitor.model.FieldEnteredData;
@@ -21,6 +18,10 @@ import dev.fraudmonitor.model.LoginOutcome;
 import dev.fraudmonitor.model.OrderPlacedData;
 import dev.fraudmonitor.model.PanGuard;
 import dev.fraudmonitor.model.PaymentOutcome;
+import dev.fraudmonitor.testkit.EmbeddedKafka;
+import dev.fraudmonitor.testkit.JobRunner;
+import dev.fraudmonitor.testkit.TestEvents;
+import dev.fraudmonitor.testkit.TestEvents.Session;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -344,7 +345,7 @@ final class DecisionScenario {
     void prepareRedis(RedisClient redis, String prefix) {
         RedisKeys keys = new RedisKeys(prefix);
         redis.set(keys.rules(), RULES);
-        redis.sadd(keys.list(true, ListKind.IP), blockedIps.toArray(String[]::new));
+        redis.sadd(keys.list(true, ListKind.IP.redisName()), blockedIps.toArray(String[]::new));
     }
 
     /** Sends one batch and waits until the broker has every record of it. */

@@ -5,17 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fraudmonitor.clients.RedisKeys;
 import dev.fraudmonitor.job.config.JobConfig;
-import dev.fraudmonitor.job.io.RedisKeys;
 import dev.fraudmonitor.job.metrics.FraudMetrics;
 import dev.fraudmonitor.job.rules.ListKind;
 import dev.fraudmonitor.job.rules.ListSnapshot;
 import dev.fraudmonitor.job.rules.Scenarios;
 import dev.fraudmonitor.job.rules.Scenarios.Scenario;
-import dev.fraudmonitor.job.testing.FlinkMiniCluster;
-import dev.fraudmonitor.job.testing.JobRunner;
-import dev.fraudmonitor.job.testing.KafkaExtension;
-import dev.fraudmonitor.job.testing.RedisExtension;
 import dev.fraudmonitor.model.Action;
 import dev.fraudmonitor.model.Alert;
 import dev.fraudmonitor.model.CheckoutEvent;
@@ -23,6 +19,11 @@ import dev.fraudmonitor.model.Hold;
 import dev.fraudmonitor.model.HoldStatus;
 import dev.fraudmonitor.model.Json;
 import dev.fraudmonitor.model.Reason;
+import dev.fraudmonitor.testkit.FlinkMiniCluster;
+import dev.fraudmonitor.testkit.JobRunner;
+import dev.fraudmonitor.testkit.KafkaExtension;
+import dev.fraudmonitor.testkit.RedisExtension;
+import dev.fraudmonitor.testkit.TestEvents;
 import io.micrometer.core.instrument.Counter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -104,14 +105,14 @@ public class DefaultRulesITCase {
         for (ListKind kind : ListKind.values()) {
             for (String value : lists.blockList(kind)) {
                 for (ScenarioEvents replay : REPLAYS.values()) {
-                    redis.sadd(keys.list(true, kind), replay.listValue(kind, value));
+                    redis.sadd(keys.list(true, kind.redisName()), replay.listValue(kind, value));
                 }
             }
         }
         redis.set(keys.listsVersion(), "1");
 
         JobConfig config =
-                JobRunner.testConfig(
+                TestJobConfig.of(
                         KAFKA.bootstrapServers(), REDIS.url(), prefix, events, alerts, holds, dlq);
         jobs = new JobRunner();
         StreamExecutionEnvironment env =

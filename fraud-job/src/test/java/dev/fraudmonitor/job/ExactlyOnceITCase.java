@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fraudmonitor.job.config.JobConfig;
 import dev.fraudmonitor.job.event.Decoded;
 import dev.fraudmonitor.job.event.Output;
-import dev.fraudmonitor.job.testing.FlinkMiniCluster;
-import dev.fraudmonitor.job.testing.JobRunner;
-import dev.fraudmonitor.job.testing.KafkaExtension;
-import dev.fraudmonitor.job.testing.RedisExtension;
+import dev.fraudmonitor.testkit.FlinkMiniCluster;
+import dev.fraudmonitor.testkit.JobRunner;
+import dev.fraudmonitor.testkit.KafkaExtension;
+import dev.fraudmonitor.testkit.RedisExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -70,7 +70,7 @@ class ExactlyOnceITCase {
         scenario.prepareRedis(REDIS.client(), prefix);
 
         JobConfig config =
-                JobRunner.testConfig(
+                TestJobConfig.of(
                         KAFKA.bootstrapServers(), REDIS.url(), prefix, events, alerts, holds, dlq);
 
         // Where to fail, one place per batch after the first: an input event (batch 1), the alert

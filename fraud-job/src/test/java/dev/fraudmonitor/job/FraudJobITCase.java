@@ -5,18 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.fraudmonitor.job.TestEvents.Session;
 import dev.fraudmonitor.job.config.JobConfig;
-import dev.fraudmonitor.job.testing.FlinkMiniCluster;
-import dev.fraudmonitor.job.testing.JobRunner;
-import dev.fraudmonitor.job.testing.KafkaExtension;
-import dev.fraudmonitor.job.testing.RedisExtension;
 import dev.fraudmonitor.model.CheckoutEvent;
 import dev.fraudmonitor.model.FieldKind;
 import dev.fraudmonitor.model.Json;
 import dev.fraudmonitor.model.LoginOutcome;
 import dev.fraudmonitor.model.PanGuard;
 import dev.fraudmonitor.model.PaymentOutcome;
+import dev.fraudmonitor.testkit.FlinkMiniCluster;
+import dev.fraudmonitor.testkit.JobRunner;
+import dev.fraudmonitor.testkit.KafkaExtension;
+import dev.fraudmonitor.testkit.RedisExtension;
+import dev.fraudmonitor.testkit.TestEvents;
+import dev.fraudmonitor.testkit.TestEvents.Session;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,7 +66,7 @@ public class FraudJobITCase {
         REDIS.client().set(prefix + "rules", BRUTE_FORCE_ONLY);
 
         JobConfig config =
-                JobRunner.testConfig(
+                TestJobConfig.of(
                         KAFKA.bootstrapServers(), REDIS.url(), prefix, events, alerts, holds, dlq);
 
         Random random = new Random(42);

@@ -4,15 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import dev.fraudmonitor.job.TestEvents.Session;
+import dev.fraudmonitor.clients.RedisKeys;
 import dev.fraudmonitor.job.cli.FraudCtl;
 import dev.fraudmonitor.job.config.JobConfig;
-import dev.fraudmonitor.job.io.RedisKeys;
 import dev.fraudmonitor.job.metrics.FraudMetrics;
-import dev.fraudmonitor.job.testing.FlinkMiniCluster;
-import dev.fraudmonitor.job.testing.JobRunner;
-import dev.fraudmonitor.job.testing.KafkaExtension;
-import dev.fraudmonitor.job.testing.RedisExtension;
 import dev.fraudmonitor.model.Action;
 import dev.fraudmonitor.model.Alert;
 import dev.fraudmonitor.model.Hold;
@@ -20,6 +15,12 @@ import dev.fraudmonitor.model.HoldStatus;
 import dev.fraudmonitor.model.Json;
 import dev.fraudmonitor.model.LoginOutcome;
 import dev.fraudmonitor.model.Reason;
+import dev.fraudmonitor.testkit.FlinkMiniCluster;
+import dev.fraudmonitor.testkit.JobRunner;
+import dev.fraudmonitor.testkit.KafkaExtension;
+import dev.fraudmonitor.testkit.RedisExtension;
+import dev.fraudmonitor.testkit.TestEvents;
+import dev.fraudmonitor.testkit.TestEvents.Session;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -125,7 +126,7 @@ public class RulesHotReloadITCase {
         REDIS.client().set(keys.rules(), ruleSet(1, 5));
 
         JobConfig config =
-                JobRunner.testConfig(
+                TestJobConfig.of(
                         KAFKA.bootstrapServers(),
                         REDIS.url(),
                         prefix,

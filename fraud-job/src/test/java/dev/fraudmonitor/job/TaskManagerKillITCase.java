@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fraudmonitor.job.config.JobConfig;
-import dev.fraudmonitor.job.testing.FlinkProcessCluster;
-import dev.fraudmonitor.job.testing.JobRunner;
-import dev.fraudmonitor.job.testing.KafkaExtension;
-import dev.fraudmonitor.job.testing.RedisExtension;
+import dev.fraudmonitor.testkit.FlinkProcessCluster;
+import dev.fraudmonitor.testkit.JobRunner;
+import dev.fraudmonitor.testkit.KafkaExtension;
+import dev.fraudmonitor.testkit.RedisExtension;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.JobStatus;
@@ -52,7 +52,7 @@ class TaskManagerKillITCase {
         try (FlinkProcessCluster cluster = FlinkProcessCluster.start(2, Duration.ofSeconds(90))) {
             String rest = cluster.restUrl();
             JobConfig config =
-                    JobRunner.testConfig(
+                    TestJobConfig.of(
                             KAFKA.bootstrapServers(),
                             REDIS.url(),
                             prefix,

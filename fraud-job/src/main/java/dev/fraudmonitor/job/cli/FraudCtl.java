@@ -2,24 +2,22 @@ package dev.fraudmonitor.job.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fraudmonitor.job.io.RedisClients;
-import dev.fraudmonitor.job.io.RedisKeys;
+import dev.fraudmonitor.clients.HoldReleaser;
+import dev.fraudmonitor.clients.RedisClients;
+import dev.fraudmonitor.clients.RedisKeys;
 import dev.fraudmonitor.job.rules.ListKind;
 import dev.fraudmonitor.job.rules.Rule;
 import dev.fraudmonitor.job.rules.RuleSet;
 import dev.fraudmonitor.job.rules.RuleSetException;
 import dev.fraudmonitor.job.rules.RuleSetParser;
-import dev.fraudmonitor.model.HoldStatus;
 import dev.fraudmonitor.model.Json;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -30,7 +28,6 @@ import java.util.Properties;
 import java.util.TreeSet;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import redis.clients.jedis.RedisClient;
 
@@ -40,15 +37,6 @@ import redis.clients.jedis.RedisClient;
  * says what), 2 on usage errors, 3 when Redis or Kafka cannot be reached.
  */
 public final class FraudCtl {
-    /**
-     * Compare-and-set: release only the record that was read, so two reps releasing at once cannot
-     * both succeed, and count the release with it.
-     */
-    static final String RELEASE_IF_UNCHANGED =
-            "if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end "
-                    + "redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL') "
-                    + "redis.call('INCR', KEYS[2]) return 1";
-
     static final String USAGE =
             """
             Usage: fraudctl [--redis URL] [--prefix P] COMMAND ...
@@ -282,7 +270,7 @@ public final class FraudCtl {
             throw new UsageException("expected block or allow, got '" + which + "'");
         }
         ListKind kind = listKind(args.remove(0));
-        String key = keys.list(which.equals("block"), kind);
+        String key = keys.list(which.equals("block"), kind.redisName());
         String[] values = args.toArray(new String[0]);
         long changed = add ? redis.sadd(key, values) : redis.srem(key, values);
         long version = redis.incr(keys.listsVersion());
@@ -295,7 +283,7 @@ public final class FraudCtl {
     private int showLists(RedisClient redis, RedisKeys keys) {
         for (boolean block : new boolean[] {true, false}) {
             for (ListKind kind : ListKind.values()) {
-                String key = keys.list(block, kind);
+                String key = keys.list(block, kind.redisName());
                 out.printf("%-40s %d entries%n", key, redis.scard(key));
             }
         }
@@ -328,73 +316,39 @@ public final class FraudCtl {
         if (by == null || by.isBlank() || why == null || why.isBlank()) {
             throw new UsageException("a release records who and why: --by WHO --reason WHY");
         }
-        String key = keys.hold(orderId);
-        byte[] released;
-        boolean resend = false;
-        while (true) {
-            String json = redis.get(key);
-            if (json == null) {
-                err.println("No hold record for order " + orderId + "; nothing to release");
-                return 1;
-            }
-            ObjectNode hold = (ObjectNode) Json.mapper().readTree(json);
-            if (HoldStatus.RELEASED.name().equals(hold.path("status").asText())) {
-                err.printf(
-                        "Order %s was already released by %s at %s%n",
-                        orderId,
-                        hold.path("releasedBy").asText(),
-                        hold.path("releasedAt").asText());
-                if (bootstrap == null) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap == null ? "" : bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        try (KafkaProducer<byte[], byte[]> producer =
+                bootstrap == null
+                        ? null
+                        : new KafkaProducer<>(
+                                p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            HoldReleaser.Outcome outcome =
+                    new HoldReleaser(redis, keys, producer, topic, Clock.systemUTC())
+                            .release(orderId, by, why);
+            switch (outcome.status()) {
+                case NOT_FOUND -> {
+                    err.println("No hold record for order " + orderId + "; nothing to release");
                     return 1;
                 }
-                // The earlier release may not have reached Kafka: sending the same record again
-                // is harmless to a reader keyed by order id.
-                released = json.getBytes(StandardCharsets.UTF_8);
-                resend = true;
-                break;
+                case ALREADY_RELEASED -> {
+                    err.printf(
+                            "Order %s was already released by %s at %s%n",
+                            orderId, outcome.releasedBy(), outcome.releasedAt());
+                    if (bootstrap == null) {
+                        return 1;
+                    }
+                    out.printf("Release record of order %s sent again to %s%n", orderId, topic);
+                }
+                case RELEASED -> out.printf("Order %s released by %s (%s)%n", orderId, by, why);
             }
-            hold.put("status", HoldStatus.RELEASED.name());
-            hold.put("releasedBy", by);
-            hold.put("releaseReason", why);
-            hold.put("releasedAt", Instant.now().toString());
-            released = Json.mapper().writeValueAsBytes(hold);
-            Object swapped =
-                    redis.eval(
-                            RELEASE_IF_UNCHANGED,
-                            List.of(key, keys.holdsReleased()),
-                            List.of(json, new String(released, StandardCharsets.UTF_8)));
-            if (Long.valueOf(1).equals(swapped)) {
-                break;
-            }
-            // Another rep or the job changed the record since it was read: read it again.
+            return 0;
+        } catch (HoldReleaser.KafkaUnreachableException e) {
+            err.println(e.getMessage());
+            return 3;
         }
-        if (bootstrap != null) {
-            Properties p = new Properties();
-            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            p.put(ProducerConfig.ACKS_CONFIG, "all");
-            p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-            try (KafkaProducer<byte[], byte[]> producer =
-                    new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-                producer.send(
-                                new ProducerRecord<>(
-                                        topic, orderId.getBytes(StandardCharsets.UTF_8), released))
-                        .get();
-            } catch (Exception e) {
-                err.println(
-                        "Released in Redis, but the release record did not reach Kafka topic "
-                                + topic
-                                + ": "
-                                + e
-                                + "\nRun the same command again once Kafka is reachable: Redis already says RELEASED, and it re-sends the release record.");
-                return 3;
-            }
-        }
-        if (resend) {
-            out.printf("Release record of order %s sent again to %s%n", orderId, topic);
-        } else {
-            out.printf("Order %s released by %s (%s)%n", orderId, by, why);
-        }
-        return 0;
     }
 
     private RuleSet parseFile(String file) throws IOException {

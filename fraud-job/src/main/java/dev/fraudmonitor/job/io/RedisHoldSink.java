@@ -1,5 +1,7 @@
 package dev.fraudmonitor.job.io;
 
+import dev.fraudmonitor.clients.RedisClients;
+import dev.fraudmonitor.clients.RedisKeys;
 import dev.fraudmonitor.job.config.JobConfig;
 import dev.fraudmonitor.job.event.Output;
 import dev.fraudmonitor.job.metrics.FraudMetrics;

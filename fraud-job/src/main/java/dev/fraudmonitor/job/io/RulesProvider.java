@@ -2,6 +2,8 @@ package dev.fraudmonitor.job.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fraudmonitor.clients.RedisClients;
+import dev.fraudmonitor.clients.RedisKeys;
 import dev.fraudmonitor.job.config.JobConfig;
 import dev.fraudmonitor.job.metrics.FraudMetrics;
 import dev.fraudmonitor.job.rules.ListKind;
@@ -347,8 +349,8 @@ public final class RulesProvider implements AutoCloseable {
         Map<ListKind, Set<String>> block = new EnumMap<>(ListKind.class);
         Map<ListKind, Set<String>> allow = new EnumMap<>(ListKind.class);
         for (ListKind kind : ListKind.values()) {
-            block.put(kind, Set.copyOf(redis.smembers(keys.list(true, kind))));
-            allow.put(kind, Set.copyOf(redis.smembers(keys.list(false, kind))));
+            block.put(kind, Set.copyOf(redis.smembers(keys.list(true, kind.redisName()))));
+            allow.put(kind, Set.copyOf(redis.smembers(keys.list(false, kind.redisName()))));
         }
         lastListsVersion = v;
         lastListsLoad = System.currentTimeMillis();

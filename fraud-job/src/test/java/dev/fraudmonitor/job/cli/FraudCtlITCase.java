@@ -7,19 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.fraudmonitor.clients.RedisKeys;
 import dev.fraudmonitor.job.config.JobConfig;
 import dev.fraudmonitor.job.event.Output;
 import dev.fraudmonitor.job.io.RedisHoldSink;
-import dev.fraudmonitor.job.io.RedisKeys;
 import dev.fraudmonitor.job.rules.ListKind;
 import dev.fraudmonitor.job.rules.RuleSetParser;
-import dev.fraudmonitor.job.testing.KafkaExtension;
-import dev.fraudmonitor.job.testing.RedisExtension;
 import dev.fraudmonitor.model.Hold;
 import dev.fraudmonitor.model.HoldStatus;
 import dev.fraudmonitor.model.Json;
 import dev.fraudmonitor.model.PanGuard;
 import dev.fraudmonitor.model.Reason;
+import dev.fraudmonitor.testkit.KafkaExtension;
+import dev.fraudmonitor.testkit.RedisExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -236,15 +236,20 @@ class FraudCtlITCase {
     void listsAddRemoveAndShowAndBumpTheListsVersion() {
         Run add = fraudctl("lists", "add", "block", "ip", "192.0.2.66", "192.0.2.67", "192.0.2.66");
         assertEquals(0, add.exit(), add.err());
-        assertTrue(add.out().startsWith("Added 2 value(s) to " + keys.list(true, ListKind.IP)));
+        assertTrue(
+                add.out()
+                        .startsWith(
+                                "Added 2 value(s) to " + keys.list(true, ListKind.IP.redisName())));
         assertEquals(
-                Set.of("192.0.2.66", "192.0.2.67"), redis.smembers(keys.list(true, ListKind.IP)));
+                Set.of("192.0.2.66", "192.0.2.67"),
+                redis.smembers(keys.list(true, ListKind.IP.redisName())));
         assertEquals("1", redis.get(keys.listsVersion()), "tells the job to reload now");
 
         assertEquals(0, fraudctl("lists", "add", "allow", "email_domain", "example.com").exit());
         Run remove = fraudctl("lists", "remove", "block", "ip", "192.0.2.67");
         assertEquals(0, remove.exit(), remove.err());
-        assertEquals(Set.of("192.0.2.66"), redis.smembers(keys.list(true, ListKind.IP)));
+        assertEquals(
+                Set.of("192.0.2.66"), redis.smembers(keys.list(true, ListKind.IP.redisName())));
         assertEquals("3", redis.get(keys.listsVersion()));
 
         Run show = fraudctl("lists", "show");

@@ -9,14 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import dev.fraudmonitor.job.TestEvents.Session;
 import dev.fraudmonitor.job.config.JobConfig;
 import dev.fraudmonitor.job.event.GroupCopy;
 import dev.fraudmonitor.job.event.HitMessage;
 import dev.fraudmonitor.job.event.ScoringEvent;
 import dev.fraudmonitor.job.rules.GroupBy;
-import dev.fraudmonitor.job.testing.RedisExtension;
 import dev.fraudmonitor.model.LoginOutcome;
+import dev.fraudmonitor.testkit.RedisExtension;
+import dev.fraudmonitor.testkit.TestEvents.Session;
 import java.util.List;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;

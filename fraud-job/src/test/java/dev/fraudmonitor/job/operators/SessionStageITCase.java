@@ -12,18 +12,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fraudmonitor.job.TestEvents.Session;
+import dev.fraudmonitor.clients.RedisKeys;
 import dev.fraudmonitor.job.config.JobConfig;
 import dev.fraudmonitor.job.event.GroupCopy;
 import dev.fraudmonitor.job.event.HitMessage;
 import dev.fraudmonitor.job.event.ScoringEvent;
-import dev.fraudmonitor.job.io.RedisKeys;
 import dev.fraudmonitor.job.metrics.FraudMetrics;
 import dev.fraudmonitor.job.rules.GroupBy;
 import dev.fraudmonitor.job.rules.ListKind;
-import dev.fraudmonitor.job.testing.RedisExtension;
 import dev.fraudmonitor.model.LoginOutcome;
 import dev.fraudmonitor.model.PaymentOutcome;
+import dev.fraudmonitor.testkit.RedisExtension;
+import dev.fraudmonitor.testkit.TestEvents.Session;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -147,7 +147,8 @@ class SessionStageITCase {
         JobConfig config = configWithRules(REDIS, RULES);
         try (RedisClient redis = REDIS.client()) {
             redis.sadd(
-                    new RedisKeys(config.get(JobConfig.REDIS_PREFIX)).list(true, ListKind.IP),
+                    new RedisKeys(config.get(JobConfig.REDIS_PREFIX))
+                            .list(true, ListKind.IP.redisName()),
                     "192.0.2.66");
         }
         Session blocked = Session.guest("192.0.2.66", "NL").as("acct-3");
