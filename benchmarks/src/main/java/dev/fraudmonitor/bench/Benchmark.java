@@ -1,9 +1,9 @@
 package dev.fraudmonitor.bench;
 
 import dev.fraudmonitor.demo.BlockList;
+import dev.fraudmonitor.engine.event.ScoringEvent;
+import dev.fraudmonitor.engine.event.ScoringEvents;
 import dev.fraudmonitor.job.config.JobConfig;
-import dev.fraudmonitor.job.event.ScoringEvent;
-import dev.fraudmonitor.job.event.ScoringEvents;
 import dev.fraudmonitor.model.EventCodec;
 import dev.fraudmonitor.testkit.EmbeddedKafka;
 import dev.fraudmonitor.testkit.EmbeddedRedis;

@@ -1,20 +1,19 @@
 package dev.fraudmonitor.bench;
 
 import dev.fraudmonitor.demo.BlockList;
-import dev.fraudmonitor.job.event.ScoringEvent;
-import dev.fraudmonitor.job.event.ScoringEvents;
-import dev.fraudmonitor.job.rules.GroupBy;
-import dev.fraudmonitor.job.rules.GroupEvaluator;
-import dev.fraudmonitor.job.rules.GroupState;
-import dev.fraudmonitor.job.rules.Hit;
-import dev.fraudmonitor.job.rules.ListKind;
-import dev.fraudmonitor.job.rules.ListSnapshot;
-import dev.fraudmonitor.job.rules.RuleSet;
-import dev.fraudmonitor.job.rules.RuleSetParser;
-import dev.fraudmonitor.job.rules.Scorer;
-import dev.fraudmonitor.job.rules.SessionEvaluator;
-import dev.fraudmonitor.job.rules.SessionState;
-import dev.fraudmonitor.model.Action;
+import dev.fraudmonitor.engine.GroupCopy;
+import dev.fraudmonitor.engine.GroupStep;
+import dev.fraudmonitor.engine.InMemoryEngine;
+import dev.fraudmonitor.engine.RulesSnapshot;
+import dev.fraudmonitor.engine.RulesSource;
+import dev.fraudmonitor.engine.SessionStep;
+import dev.fraudmonitor.engine.event.ScoringEvent;
+import dev.fraudmonitor.engine.event.ScoringEvents;
+import dev.fraudmonitor.engine.rules.GroupState;
+import dev.fraudmonitor.engine.rules.ListKind;
+import dev.fraudmonitor.engine.rules.ListSnapshot;
+import dev.fraudmonitor.engine.rules.RuleSetParser;
+import dev.fraudmonitor.engine.rules.SessionState;
 import dev.fraudmonitor.model.CheckoutEvent;
 import dev.fraudmonitor.model.EventCodec;
 import dev.fraudmonitor.model.InvalidEventException;
@@ -41,21 +40,21 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * JMH microbenchmarks of the per-event hot paths, on 200,000 simulated events (the end-to-end
- * benchmark's mix) and the default rule set with the simulator's block lists:
+ * benchmark's mix) and the default rule set with the simulator's block lists. Every one runs the
+ * engine the job runs:
  *
  * <ul>
  *   <li>{@code decode}: contract JSON to {@link CheckoutEvent} ({@link EventCodec}, validation
  *       included); {@code decodeAndFlatten} adds the flattening to {@link ScoringEvent}.
- *   <li>{@code sessionEvaluate}: {@link SessionEvaluator} for one event against its session's
- *       state.
- *   <li>{@code groupEvaluate}: {@link GroupEvaluator} (state update + every rule of that grouping)
- *       for one copy of an event against its group key's state; the job makes about {@code
- *       copiesPerEvent} copies of each event.
- *   <li>{@code score}: {@link Scorer} over a session's fired rules (sets as the stream fires them).
+ *   <li>{@code sessionStep}: {@link SessionStep} for one event against its session's state.
+ *   <li>{@code groupStep}: {@link GroupStep} for one group copy (the copies {@link SessionStep}
+ *       sends) against its key's state.
+ *   <li>{@code engine}: one event through all three steps ({@link InMemoryEngine}), decisions
+ *       included, with in-memory state.
  * </ul>
  *
  * States start empty and are replaced when the events wrap around, so every pass sees the same
- * history; state lookup (a state backend's work) is not included.
+ * history; state lookup in a state backend is not included.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -68,23 +67,22 @@ import org.openjdk.jmh.annotations.Warmup;
 public class RuleEngineBenchmarks {
     static final int EVENTS = 200_000;
 
-    RuleSet rules;
-    ListSnapshot lists;
+    RulesSnapshot rules;
     EventCodec codec;
     byte[][] encoded;
     ScoringEvent[] events;
     int[] sessionOf;
     SessionState[] sessions;
-    GroupBy[] copyKind;
-    ScoringEvent[] copyEvent;
+    GroupCopy[] copies;
     int[] copyKeyOf;
     GroupState[] groups;
-    final List<List<Hit>> hitSets = new ArrayList<>();
-    final List<Hit> hits = new ArrayList<>();
+    final SessionStep sessionStep = new SessionStep();
+    final GroupStep groupStep = new GroupStep();
+    InMemoryEngine engine;
     int e;
     int c;
-    int h;
     int d;
+    int n;
 
     @Setup
     public void setUp() throws Exception {
@@ -93,7 +91,6 @@ public class RuleEngineBenchmarks {
                 getClass().getClassLoader().getResourceAsStream("rules/default-rules.json")) {
             json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        rules = RuleSetParser.parse(json);
         codec = new EventCodec();
         List<byte[]> enc = new ArrayList<>();
         List<ScoringEvent> evs = new ArrayList<>();
@@ -108,67 +105,42 @@ public class RuleEngineBenchmarks {
                             enc.add(codec.encode(sent.event()));
                             evs.add(ScoringEvents.from(sent.event(), sent.sentAt()));
                         });
-        lists = lists(s.blockList());
+        rules = new RulesSnapshot(RuleSetParser.parse(json), lists(s.blockList()));
         encoded = enc.toArray(byte[][]::new);
         events = evs.toArray(ScoringEvent[]::new);
 
         Map<String, Integer> sessionIds = new HashMap<>();
         sessionOf = new int[events.length];
-        Map<String, Integer> groupKeys = new HashMap<>();
-        List<GroupBy> kinds = new ArrayList<>();
-        List<ScoringEvent> copyEvents = new ArrayList<>();
-        List<Integer> keyOf = new ArrayList<>();
         for (int i = 0; i < events.length; i++) {
-            ScoringEvent ev = events[i];
-            sessionOf[i] = sessionIds.computeIfAbsent(ev.sessionId, k -> sessionIds.size());
-            for (GroupBy kind : rules.groupings()) {
-                String v = kind == GroupBy.SESSION ? null : kind.keyOf(ev);
-                if (v == null) continue;
-                kinds.add(kind);
-                copyEvents.add(ev);
-                keyOf.add(groupKeys.computeIfAbsent(kind + "|" + v, k -> groupKeys.size()));
-            }
+            sessionOf[i] = sessionIds.computeIfAbsent(events[i].sessionId, k -> sessionIds.size());
         }
         sessions = new SessionState[sessionIds.size()];
-        groups = new GroupState[groupKeys.size()];
-        copyKind = kinds.toArray(GroupBy[]::new);
-        copyEvent = copyEvents.toArray(ScoringEvent[]::new);
-        copyKeyOf = keyOf.stream().mapToInt(Integer::intValue).toArray();
         resetSessions();
-        resetGroups();
-
-        // The hit sets sessions accumulate, as the decision stage scores them.
-        Map<Integer, List<Hit>> bySession = new HashMap<>();
-        List<Hit> out = new ArrayList<>();
+        // The copies the session step sends, in stream order.
+        Map<String, Integer> groupKeys = new HashMap<>();
+        List<GroupCopy> sent = new ArrayList<>();
+        List<Integer> keyOf = new ArrayList<>();
         for (int i = 0; i < events.length; i++) {
-            out.clear();
-            SessionEvaluator.evaluate(rules, lists, sessions[sessionOf[i]], events[i], out);
-            if (!out.isEmpty()) {
-                List<Hit> acc = bySession.computeIfAbsent(sessionOf[i], k -> new ArrayList<>());
-                acc.addAll(out);
-                hitSets.add(List.copyOf(acc));
+            sessionStep.apply(rules, sessions[sessionOf[i]], events[i]);
+            for (GroupCopy copy : sessionStep.toGroups()) {
+                sent.add(copy);
+                keyOf.add(groupKeys.computeIfAbsent(copy.key, k -> groupKeys.size()));
             }
         }
-        for (int i = 0; i < copyEvent.length; i++) {
-            out.clear();
-            GroupEvaluator.evaluate(
-                    rules, lists, copyKind[i], groups[copyKeyOf[i]], copyEvent[i], out);
-            if (!out.isEmpty()) hitSets.add(List.copyOf(out));
-        }
-        if (hitSets.isEmpty()) {
-            throw new IllegalStateException("no rule fired on the simulated traffic");
-        }
         resetSessions();
+        copies = sent.toArray(GroupCopy[]::new);
+        copyKeyOf = keyOf.stream().mapToInt(Integer::intValue).toArray();
+        groups = new GroupState[groupKeys.size()];
         resetGroups();
+        engine = new InMemoryEngine(RulesSource.fixed(rules), new InMemoryEngine.Listener() {});
         System.out.printf(
-                "%n%,d events, %,d sessions, %,d group copies (%.2f per event), %,d group keys,"
-                        + " %,d hit sets; mix %s%n",
+                "%n%,d events, %,d sessions, %,d group copies (%.2f per event), %,d group keys;"
+                        + " mix %s%n",
                 events.length,
                 sessions.length,
-                copyEvent.length,
-                copyEvent.length / (double) events.length,
+                copies.length,
+                copies.length / (double) events.length,
                 groups.length,
-                hitSets.size(),
                 s.mixText());
     }
 
@@ -205,32 +177,32 @@ public class RuleEngineBenchmarks {
     }
 
     @Benchmark
-    public int sessionEvaluate() {
-        hits.clear();
-        SessionEvaluator.evaluate(rules, lists, sessions[sessionOf[e]], events[e], hits);
+    public int sessionStep() {
+        sessionStep.apply(rules, sessions[sessionOf[e]], events[e]);
         if (++e == events.length) {
             e = 0;
             resetSessions();
         }
-        return hits.size();
+        return sessionStep.toGroups().size();
     }
 
     @Benchmark
-    public int groupEvaluate() {
-        hits.clear();
-        GroupEvaluator.evaluate(
-                rules, lists, copyKind[c], groups[copyKeyOf[c]], copyEvent[c], hits);
-        if (++c == copyEvent.length) {
+    public int groupStep() {
+        int hits = groupStep.apply(rules, groups[copyKeyOf[c]], copies[c]).size();
+        if (++c == copies.length) {
             c = 0;
             resetGroups();
         }
-        return hits.size();
+        return hits;
     }
 
     @Benchmark
-    public Action score() {
-        List<Hit> set = hitSets.get(h);
-        if (++h == hitSets.size()) h = 0;
-        return Scorer.action(rules, Scorer.score(set), true);
+    public long engine() {
+        engine.accept(events[n]);
+        if (++n == events.length) {
+            n = 0;
+            engine = new InMemoryEngine(RulesSource.fixed(rules), new InMemoryEngine.Listener() {});
+        }
+        return engine.events();
     }
 }

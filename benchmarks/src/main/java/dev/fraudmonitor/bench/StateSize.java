@@ -1,15 +1,16 @@
 package dev.fraudmonitor.bench;
 
+import dev.fraudmonitor.engine.DecisionInput;
+import dev.fraudmonitor.engine.GroupCopy;
+import dev.fraudmonitor.engine.RulesSnapshot;
+import dev.fraudmonitor.engine.SessionStep;
+import dev.fraudmonitor.engine.event.ScoringEvent;
+import dev.fraudmonitor.engine.rules.SessionState;
 import dev.fraudmonitor.job.config.JobConfig;
-import dev.fraudmonitor.job.event.GroupCopy;
-import dev.fraudmonitor.job.event.HitMessage;
-import dev.fraudmonitor.job.event.ScoringEvent;
 import dev.fraudmonitor.job.io.RulesProvider;
 import dev.fraudmonitor.job.operators.GroupStage;
 import dev.fraudmonitor.job.operators.SessionStage;
-import dev.fraudmonitor.job.rules.GroupBy;
-import dev.fraudmonitor.job.rules.GroupEvaluator;
-import dev.fraudmonitor.job.rules.RuleSet;
+import dev.fraudmonitor.job.operators.StageRules;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
@@ -79,12 +80,11 @@ final class StateSize {
             backend = new HashMapStateBackend();
         }
         boolean session = operator.equals("session");
-        List<GroupBy> kinds;
-        RuleSet ruleSet;
-        try (RulesProvider rules = RulesProvider.acquire(config)) {
-            ruleSet = rules.current().rules();
-            kinds = List.copyOf(ruleSet.groupings());
+        RulesSnapshot rules;
+        try (RulesProvider provider = RulesProvider.acquire(config)) {
+            rules = provider.current();
         }
+        SessionStep fanOut = new SessionStep();
         long t0 = System.nanoTime();
         long before;
         long after;
@@ -94,7 +94,8 @@ final class StateSize {
         if (session) {
             try (KeyedOneInputStreamOperatorTestHarness<String, ScoringEvent, GroupCopy> h =
                     new KeyedOneInputStreamOperatorTestHarness<>(
-                            new KeyedProcessOperator<>(new SessionStage(config)),
+                            new KeyedProcessOperator<>(
+                                    new SessionStage(config, StageRules.redis(config))),
                             e -> e.sessionId,
                             Types.STRING)) {
                 h.setStateBackend(backend);
@@ -117,9 +118,10 @@ final class StateSize {
                 snapshot = h.snapshot(1, System.currentTimeMillis());
             }
         } else {
-            try (KeyedOneInputStreamOperatorTestHarness<String, GroupCopy, HitMessage> h =
+            try (KeyedOneInputStreamOperatorTestHarness<String, GroupCopy, DecisionInput> h =
                     new KeyedOneInputStreamOperatorTestHarness<>(
-                            new KeyedProcessOperator<>(new GroupStage(config)),
+                            new KeyedProcessOperator<>(
+                                    new GroupStage(config, StageRules.redis(config))),
                             c -> c.key,
                             Types.STRING)) {
                 h.setStateBackend(backend);
@@ -131,13 +133,15 @@ final class StateSize {
                 int i = 0;
                 while (k < keys) {
                     ScoringEvent e = mix.get(i++ % mix.size());
-                    for (GroupBy kind : kinds) {
+                    // Only the copies the session step sends: each key fed holds state.
+                    fanOut.apply(rules, new SessionState(), copy(e));
+                    for (GroupCopy sent : fanOut.toGroups()) {
                         if (k >= keys) break;
-                        // Only the copies the session stage sends: each key fed holds state.
-                        if (kind == GroupBy.SESSION
-                                || kind.keyOf(e) == null
-                                || !GroupEvaluator.needs(ruleSet, kind, e)) continue;
-                        GroupCopy c = new GroupCopy(kind, kind.keyOf(e) + "#" + k, copy(e));
+                        GroupCopy c =
+                                new GroupCopy(
+                                        sent.kind,
+                                        sent.kind.keyOf(sent.event) + "#" + k,
+                                        sent.event);
                         h.processElement(new StreamRecord<>(c, e.eventTime));
                         k++;
                         if (k % 10_000 == 0) drain(h.getOutput(), null);

@@ -2,21 +2,18 @@ package dev.fraudmonitor.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.fraudmonitor.job.event.ScoringEvent;
-import dev.fraudmonitor.job.event.ScoringEvents;
-import dev.fraudmonitor.job.rules.GroupBy;
-import dev.fraudmonitor.job.rules.GroupEvaluator;
-import dev.fraudmonitor.job.rules.GroupState;
-import dev.fraudmonitor.job.rules.Hit;
-import dev.fraudmonitor.job.rules.ListKind;
-import dev.fraudmonitor.job.rules.ListSnapshot;
-import dev.fraudmonitor.job.rules.RuleSet;
-import dev.fraudmonitor.job.rules.RuleSetParser;
-import dev.fraudmonitor.job.rules.Scorer;
-import dev.fraudmonitor.job.rules.SessionEvaluator;
-import dev.fraudmonitor.job.rules.SessionState;
+import dev.fraudmonitor.engine.InMemoryEngine;
+import dev.fraudmonitor.engine.RulesSnapshot;
+import dev.fraudmonitor.engine.RulesSource;
+import dev.fraudmonitor.engine.event.ScoringEvents;
+import dev.fraudmonitor.engine.rules.ListKind;
+import dev.fraudmonitor.engine.rules.ListSnapshot;
+import dev.fraudmonitor.engine.rules.RuleSet;
+import dev.fraudmonitor.engine.rules.RuleSetParser;
+import dev.fraudmonitor.model.Alert;
 import dev.fraudmonitor.model.CheckoutEvent;
-import dev.fraudmonitor.model.EventType;
+import dev.fraudmonitor.model.Hold;
+import dev.fraudmonitor.model.Reason;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,9 +29,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The simulator's traffic replayed through the default rule set with the job's own rule engine
- * (plain Java, no Flink): every attack typology must reach the review threshold, no benign session
- * may. A fast, deterministic check of the simulator against the rules; {@link DemoITCase} checks
- * the same through Kafka, the Flink job and Redis.
+ * ({@link InMemoryEngine}: the job's three steps, no Flink): every attack typology must reach the
+ * review threshold, no benign session may. A fast, deterministic check of the simulator against the
+ * rules; {@link DemoITCase} checks the same through Kafka, the Flink job and Redis.
  */
 class SimulatedTrafficAgainstRulesTest {
 
@@ -57,31 +54,25 @@ class SimulatedTrafficAgainstRulesTest {
         block.put(ListKind.ACCOUNT, Set.copyOf(sim.blockList().accounts()));
         ListSnapshot lists = new ListSnapshot(1, block, Map.of());
 
-        Map<String, SessionState> sessions = new HashMap<>();
-        Map<String, GroupState> groups = new HashMap<>();
-        Map<String, List<Hit>> hits = new HashMap<>();
         Set<String> alerted = new HashSet<>();
+        Map<String, Set<String>> ruleIdsOf = new HashMap<>();
+        InMemoryEngine engine =
+                new InMemoryEngine(
+                        RulesSource.fixed(new RulesSnapshot(rules, lists)),
+                        new InMemoryEngine.Listener() {
+                            @Override
+                            public void decided(Alert alert, List<Hold> holds) {
+                                alerted.add(alert.sessionId());
+                                for (Reason r : alert.reasons()) {
+                                    ruleIdsOf
+                                            .computeIfAbsent(
+                                                    alert.sessionId(), k -> new HashSet<>())
+                                            .add(r.ruleId());
+                                }
+                            }
+                        });
         for (CheckoutEvent ce : events) {
-            ScoringEvent e = ScoringEvents.from(ce, ce.occurredAt().toEpochMilli());
-            List<Hit> out = new ArrayList<>();
-            SessionEvaluator.evaluate(
-                    rules,
-                    lists,
-                    sessions.computeIfAbsent(e.sessionId, k -> new SessionState()),
-                    e,
-                    out);
-            for (GroupBy g : rules.groupings()) {
-                String key = g.keyOf(e);
-                if (key == null) continue;
-                GroupState gs = groups.computeIfAbsent(g + "|" + key, k -> new GroupState());
-                GroupEvaluator.evaluate(rules, lists, g, gs, e, out);
-            }
-            List<Hit> acc = hits.computeIfAbsent(e.sessionId, k -> new ArrayList<>());
-            for (Hit h : out) if (h.active()) acc.add(h);
-            int score = Scorer.score(acc);
-            if (Scorer.action(rules, score, e.type == EventType.ORDER_PLACED) != null) {
-                alerted.add(e.sessionId);
-            }
+            engine.accept(ScoringEvents.from(ce, ce.occurredAt().toEpochMilli()));
         }
 
         Map<Typology, Integer> alertedByTypology = new EnumMap<>(Typology.class);
@@ -89,9 +80,7 @@ class SimulatedTrafficAgainstRulesTest {
         for (String s : alerted) {
             Typology t = registry.sessionTypology(s);
             alertedByTypology.merge(t, 1, Integer::sum);
-            for (Hit h : hits.get(s)) {
-                ruleIds.computeIfAbsent(t, k -> new java.util.TreeSet<>()).add(h.ruleId());
-            }
+            ruleIds.computeIfAbsent(t, k -> new java.util.TreeSet<>()).addAll(ruleIdsOf.get(s));
         }
         Map<String, String> report = new TreeMap<>();
         sim.sessionCounts()

@@ -2,9 +2,10 @@ package dev.fraudmonitor.job;
 
 import dev.fraudmonitor.job.config.ConfigException;
 import dev.fraudmonitor.job.config.JobConfig;
-import dev.fraudmonitor.job.event.Decoded;
+import dev.fraudmonitor.job.event.DecodeResult;
 import dev.fraudmonitor.job.io.KafkaIO;
 import dev.fraudmonitor.job.io.RedisHoldSink;
+import dev.fraudmonitor.job.operators.StageRules;
 import java.time.Duration;
 import java.util.Arrays;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -99,13 +100,14 @@ public final class FraudJob {
     /** Adds source, topology and sinks to {@code env}. */
     public static void define(StreamExecutionEnvironment env, JobConfig config) {
         env.setParallelism(config.get(JobConfig.PARALLELISM));
-        sinks(FraudTopology.build(source(env, config), config), config);
+        sinks(FraudTopology.build(source(env, config), config, StageRules.redis(config)), config);
     }
 
     /** The Kafka source with event-time watermarks, decoding each record once. */
-    public static DataStream<Decoded> source(StreamExecutionEnvironment env, JobConfig config) {
-        WatermarkStrategy<Decoded> watermarks =
-                WatermarkStrategy.<Decoded>forBoundedOutOfOrderness(
+    public static DataStream<DecodeResult> source(
+            StreamExecutionEnvironment env, JobConfig config) {
+        WatermarkStrategy<DecodeResult> watermarks =
+                WatermarkStrategy.<DecodeResult>forBoundedOutOfOrderness(
                                 config.get(JobConfig.WATERMARK_DELAY))
                         // A rejected record has no trustworthy event time; it must not move the
                         // watermark.

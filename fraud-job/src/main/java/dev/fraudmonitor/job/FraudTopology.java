@@ -1,14 +1,15 @@
 package dev.fraudmonitor.job;
 
+import dev.fraudmonitor.engine.DecisionInput;
+import dev.fraudmonitor.engine.GroupCopy;
+import dev.fraudmonitor.engine.event.ScoringEvent;
 import dev.fraudmonitor.job.config.JobConfig;
-import dev.fraudmonitor.job.event.Decoded;
-import dev.fraudmonitor.job.event.GroupCopy;
-import dev.fraudmonitor.job.event.HitMessage;
+import dev.fraudmonitor.job.event.DecodeResult;
 import dev.fraudmonitor.job.event.Output;
-import dev.fraudmonitor.job.event.ScoringEvent;
 import dev.fraudmonitor.job.operators.DecisionStage;
 import dev.fraudmonitor.job.operators.GroupStage;
 import dev.fraudmonitor.job.operators.SessionStage;
+import dev.fraudmonitor.job.operators.StageRules;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -32,7 +33,11 @@ public final class FraudTopology {
     public record Outputs(
             DataStream<Output> alerts, DataStream<Output> holds, DataStream<byte[]> deadLetters) {}
 
-    public static Outputs build(DataStream<Decoded> decoded, JobConfig config) {
+    /**
+     * @param rules where the stages get the rules in force: {@link StageRules#redis} in the job
+     */
+    public static Outputs build(
+            DataStream<DecodeResult> decoded, JobConfig config, StageRules rules) {
         SingleOutputStreamOperator<ScoringEvent> events =
                 decoded.process(new SplitDeadLetters())
                         .name("valid events")
@@ -41,13 +46,13 @@ public final class FraudTopology {
 
         SingleOutputStreamOperator<GroupCopy> copies =
                 events.keyBy(e -> e.sessionId, TypeInformation.of(String.class))
-                        .process(new SessionStage(config))
+                        .process(new SessionStage(config, rules))
                         .name("session: dedup, session rules, fan-out")
                         .uid("session-stage");
 
-        SingleOutputStreamOperator<HitMessage> groupHits =
+        SingleOutputStreamOperator<DecisionInput> groupHits =
                 copies.keyBy(c -> c.key, TypeInformation.of(String.class))
-                        .process(new GroupStage(config))
+                        .process(new GroupStage(config, rules))
                         .name("group: velocity and history rules")
                         .uid("group-stage");
 
@@ -55,7 +60,7 @@ public final class FraudTopology {
                 copies.getSideOutput(SessionStage.HITS)
                         .union(groupHits)
                         .keyBy(h -> h.sessionId, TypeInformation.of(String.class))
-                        .process(new DecisionStage(config))
+                        .process(new DecisionStage(config, rules))
                         .name("decision: score, alert, hold")
                         .uid("decision-stage");
 
@@ -63,11 +68,11 @@ public final class FraudTopology {
     }
 
     /** Valid events go on; dead letters leave by a side output. */
-    static final class SplitDeadLetters extends ProcessFunction<Decoded, ScoringEvent> {
+    static final class SplitDeadLetters extends ProcessFunction<DecodeResult, ScoringEvent> {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public void processElement(Decoded d, Context ctx, Collector<ScoringEvent> out) {
+        public void processElement(DecodeResult d, Context ctx, Collector<ScoringEvent> out) {
             if (d.event != null) {
                 out.collect(d.event);
             } else {

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fraudmonitor.clients.RedisKeys;
-import dev.fraudmonitor.job.rules.ListKind;
+import dev.fraudmonitor.engine.rules.ListKind;
 import dev.fraudmonitor.model.CheckoutEvent;
 import dev.fraudmonitor.model.EventType;
 import dev.fraudmonitor.model.FieldEnteredData;

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fraudmonitor.clients.RedisKeys;
+import dev.fraudmonitor.engine.rules.ListKind;
+import dev.fraudmonitor.engine.rules.ListSnapshot;
+import dev.fraudmonitor.engine.rules.Scenarios;
+import dev.fraudmonitor.engine.rules.Scenarios.Scenario;
 import dev.fraudmonitor.job.config.JobConfig;
 import dev.fraudmonitor.job.metrics.FraudMetrics;
-import dev.fraudmonitor.job.rules.ListKind;
-import dev.fraudmonitor.job.rules.ListSnapshot;
-import dev.fraudmonitor.job.rules.Scenarios;
-import dev.fraudmonitor.job.rules.Scenarios.Scenario;
 import dev.fraudmonitor.model.Action;
 import dev.fraudmonitor.model.Alert;
 import dev.fraudmonitor.model.CheckoutEvent;

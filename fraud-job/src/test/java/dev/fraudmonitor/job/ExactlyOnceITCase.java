@@ -4,8 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fraudmonitor.job.config.JobConfig;
-import dev.fraudmonitor.job.event.Decoded;
+import dev.fraudmonitor.job.event.DecodeResult;
 import dev.fraudmonitor.job.event.Output;
+import dev.fraudmonitor.job.operators.StageRules;
 import dev.fraudmonitor.testkit.FlinkMiniCluster;
 import dev.fraudmonitor.testkit.JobRunner;
 import dev.fraudmonitor.testkit.KafkaExtension;
@@ -96,17 +97,18 @@ class ExactlyOnceITCase {
         env.configure(flink);
         env.setParallelism(config.get(JobConfig.PARALLELISM));
 
-        DataStream<Decoded> input =
+        DataStream<DecodeResult> input =
                 FraudJob.source(env, config)
-                        .map(new FailOnEvents(failOnEvents), TypeInformation.of(Decoded.class))
+                        .map(new FailOnEvents(failOnEvents), TypeInformation.of(DecodeResult.class))
                         .name("inject: fail on chosen events")
                         .uid("inject-events")
                         .map(
                                 new FailAfterCheckpoint(armCheckpointFailure),
-                                TypeInformation.of(Decoded.class))
+                                TypeInformation.of(DecodeResult.class))
                         .name("inject: fail after a checkpoint")
                         .uid("inject-checkpoint");
-        FraudTopology.Outputs decided = FraudTopology.build(input, config);
+        FraudTopology.Outputs decided =
+                FraudTopology.build(input, config, StageRules.redis(config));
         FraudJob.sinks(
                 new FraudTopology.Outputs(
                         decided.alerts()
@@ -191,7 +193,7 @@ class ExactlyOnceITCase {
     }
 
     /** Throws once on each chosen input event. */
-    static final class FailOnEvents implements MapFunction<Decoded, Decoded> {
+    static final class FailOnEvents implements MapFunction<DecodeResult, DecodeResult> {
         private static final long serialVersionUID = 1L;
         private final Set<String> eventIds;
 
@@ -200,7 +202,7 @@ class ExactlyOnceITCase {
         }
 
         @Override
-        public Decoded map(Decoded d) {
+        public DecodeResult map(DecodeResult d) {
             if (d.event != null
                     && eventIds.contains(d.event.eventId)
                     && FIRED.add("event " + d.event.eventId)) {
@@ -215,7 +217,7 @@ class ExactlyOnceITCase {
      * Kafka sinks commit the transactions of that checkpoint.
      */
     static final class FailAfterCheckpoint
-            implements MapFunction<Decoded, Decoded>, CheckpointListener {
+            implements MapFunction<DecodeResult, DecodeResult>, CheckpointListener {
         private static final long serialVersionUID = 1L;
         private final String armingEventId;
         private transient boolean armed;
@@ -225,7 +227,7 @@ class ExactlyOnceITCase {
         }
 
         @Override
-        public Decoded map(Decoded d) {
+        public DecodeResult map(DecodeResult d) {
             if (d.event != null && armingEventId.equals(d.event.eventId)) {
                 armed = true;
             }

@@ -1,8 +1,8 @@
 package dev.fraudmonitor.job;
 
-import dev.fraudmonitor.job.event.ScoringEvent;
-import dev.fraudmonitor.job.rules.ListKind;
-import dev.fraudmonitor.job.rules.Scenarios.Scenario;
+import dev.fraudmonitor.engine.event.ScoringEvent;
+import dev.fraudmonitor.engine.rules.ListKind;
+import dev.fraudmonitor.engine.rules.Scenarios.Scenario;
 import dev.fraudmonitor.model.AccountChangeData;
 import dev.fraudmonitor.model.ChangeKind;
 import dev.fraudmonitor.model.CheckoutEvent;

@@ -1,9 +1,9 @@
 package dev.fraudmonitor.job.io;
 
+import dev.fraudmonitor.engine.event.ScoringEvent;
+import dev.fraudmonitor.engine.event.ScoringEvents;
 import dev.fraudmonitor.job.config.JobConfig;
-import dev.fraudmonitor.job.event.Decoded;
-import dev.fraudmonitor.job.event.ScoringEvent;
-import dev.fraudmonitor.job.event.ScoringEvents;
+import dev.fraudmonitor.job.event.DecodeResult;
 import dev.fraudmonitor.job.metrics.FraudMetrics;
 import dev.fraudmonitor.model.CheckoutEvent;
 import dev.fraudmonitor.model.DeadLetter;
@@ -23,7 +23,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * Anything invalid becomes a redacted dead letter that names the reason and the source offset; it
  * never throws, so bad input can neither stop nor restart the job.
  */
-public final class EventDeserializer implements KafkaRecordDeserializationSchema<Decoded> {
+public final class EventDeserializer implements KafkaRecordDeserializationSchema<DecodeResult> {
     private static final long serialVersionUID = 1L;
 
     private final int maxBytes;
@@ -47,7 +47,7 @@ public final class EventDeserializer implements KafkaRecordDeserializationSchema
     }
 
     @Override
-    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Decoded> out) {
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<DecodeResult> out) {
         if (codec == null) {
             open(null);
         }
@@ -69,7 +69,7 @@ public final class EventDeserializer implements KafkaRecordDeserializationSchema
                                 + ")");
             }
             ScoringEvent e = ScoringEvents.from(event, ingest);
-            out.collect(Decoded.valid(e));
+            out.collect(DecodeResult.valid(e));
         } catch (InvalidEventException e) {
             metrics.invalid(e.reason());
             DeadLetter dl =
@@ -82,7 +82,7 @@ public final class EventDeserializer implements KafkaRecordDeserializationSchema
                             value,
                             maxPayloadChars);
             try {
-                out.collect(Decoded.rejected(Json.mapper().writeValueAsBytes(dl)));
+                out.collect(DecodeResult.rejected(Json.mapper().writeValueAsBytes(dl)));
             } catch (com.fasterxml.jackson.core.JsonProcessingException impossible) {
                 throw new IllegalStateException("Cannot encode a dead letter", impossible);
             }
@@ -90,7 +90,7 @@ public final class EventDeserializer implements KafkaRecordDeserializationSchema
     }
 
     @Override
-    public TypeInformation<Decoded> getProducedType() {
-        return TypeInformation.of(Decoded.class);
+    public TypeInformation<DecodeResult> getProducedType() {
+        return TypeInformation.of(DecodeResult.class);
     }
 }

@@ -1,7 +1,7 @@
 package dev.fraudmonitor.job.io;
 
 import dev.fraudmonitor.job.config.JobConfig;
-import dev.fraudmonitor.job.event.Decoded;
+import dev.fraudmonitor.job.event.DecodeResult;
 import dev.fraudmonitor.job.event.Output;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -16,7 +16,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 public final class KafkaIO {
     private KafkaIO() {}
 
-    public static KafkaSource<Decoded> source(JobConfig c) {
+    public static KafkaSource<DecodeResult> source(JobConfig c) {
         OffsetsInitializer start =
                 switch (c.get(JobConfig.STARTING_OFFSETS)) {
                     case EARLIEST -> OffsetsInitializer.earliest();
@@ -24,7 +24,7 @@ public final class KafkaIO {
                     case COMMITTED ->
                             OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
                 };
-        return KafkaSource.<Decoded>builder()
+        return KafkaSource.<DecodeResult>builder()
                 .setBootstrapServers(c.get(JobConfig.KAFKA_BOOTSTRAP))
                 .setTopics(c.get(JobConfig.TOPIC_EVENTS))
                 .setGroupId(c.get(JobConfig.GROUP_ID))

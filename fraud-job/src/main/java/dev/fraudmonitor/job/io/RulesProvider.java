@@ -4,13 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fraudmonitor.clients.RedisClients;
 import dev.fraudmonitor.clients.RedisKeys;
+import dev.fraudmonitor.engine.RulesSnapshot;
+import dev.fraudmonitor.engine.RulesSource;
+import dev.fraudmonitor.engine.rules.ListKind;
+import dev.fraudmonitor.engine.rules.ListSnapshot;
+import dev.fraudmonitor.engine.rules.RuleSet;
+import dev.fraudmonitor.engine.rules.RuleSetException;
+import dev.fraudmonitor.engine.rules.RuleSetParser;
 import dev.fraudmonitor.job.config.JobConfig;
 import dev.fraudmonitor.job.metrics.FraudMetrics;
-import dev.fraudmonitor.job.rules.ListKind;
-import dev.fraudmonitor.job.rules.ListSnapshot;
-import dev.fraudmonitor.job.rules.RuleSet;
-import dev.fraudmonitor.job.rules.RuleSetException;
-import dev.fraudmonitor.job.rules.RuleSetParser;
 import dev.fraudmonitor.model.Json;
 import java.io.IOException;
 import java.time.Duration;
@@ -37,20 +39,17 @@ import redis.clients.jedis.RedisClient;
  * and either put in force or rejected (the last good set stays). If Redis is unreachable, scoring
  * goes on with the last good set and the metrics say so.
  */
-public final class RulesProvider implements AutoCloseable {
+public final class RulesProvider implements RulesSource, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RulesProvider.class);
     private static final Map<String, RulesProvider> SHARED = new HashMap<>();
     private static final long LIST_REFRESH_MILLIS = 30_000;
-
-    /** The rules and lists in force, swapped atomically. */
-    public record Snapshot(RuleSet rules, ListSnapshot lists) {}
 
     private final String id;
     private final RedisKeys keys;
     private final RedisClient redis;
     private final ScheduledExecutorService poller;
     private final FraudMetrics metrics;
-    private volatile Snapshot current;
+    private volatile RulesSnapshot current;
     private String lastRulesText;
 
     /** The text of the rule set in force: from Redis, or from a checkpoint during an outage. */
@@ -117,7 +116,8 @@ public final class RulesProvider implements AutoCloseable {
         return p;
     }
 
-    public Snapshot current() {
+    @Override
+    public RulesSnapshot current() {
         return current;
     }
 
@@ -126,7 +126,7 @@ public final class RulesProvider implements AutoCloseable {
      * see {@link #acquire(JobConfig, List)}.
      */
     public String saved() {
-        Snapshot now = current;
+        RulesSnapshot now = current;
         Saved s = savedCache;
         if (s == null || s.of != now) {
             savedCache = s = new Saved(now, save(now));
@@ -134,9 +134,9 @@ public final class RulesProvider implements AutoCloseable {
         return s.json;
     }
 
-    private record Saved(Snapshot of, String json) {}
+    private record Saved(RulesSnapshot of, String json) {}
 
-    private String save(Snapshot snapshot) {
+    private String save(RulesSnapshot snapshot) {
         ObjectNode root = Json.mapper().createObjectNode();
         root.put("rules", rulesTextInForce);
         root.put("listsVersion", snapshot.lists().version());
@@ -150,8 +150,8 @@ public final class RulesProvider implements AutoCloseable {
     }
 
     /** The newest valid rule set among saved texts, with its lists; null when there is none. */
-    private Snapshot newestSaved(List<String> saved) {
-        Snapshot best = null;
+    private RulesSnapshot newestSaved(List<String> saved) {
+        RulesSnapshot best = null;
         String bestText = null;
         for (String json : saved) {
             try {
@@ -168,7 +168,7 @@ public final class RulesProvider implements AutoCloseable {
                     allow.put(kind, strings(root.path("allow").path(kind.name())));
                 }
                 best =
-                        new Snapshot(
+                        new RulesSnapshot(
                                 rules,
                                 new ListSnapshot(root.path("listsVersion").asLong(), block, allow));
                 bestText = text;
@@ -220,7 +220,7 @@ public final class RulesProvider implements AutoCloseable {
                         ListSnapshot lists = loadLists();
                         lastRulesText = text;
                         rulesTextInForce = text;
-                        current = new Snapshot(rules, lists);
+                        current = new RulesSnapshot(rules, lists);
                         metrics.rulesLoaded(rules.version(), lists.version());
                         metrics.redisOk();
                         LOG.info(
@@ -244,7 +244,7 @@ public final class RulesProvider implements AutoCloseable {
                                 + " is unreachable: "
                                 + e.getMessage();
             }
-            Snapshot saved = restored.isEmpty() ? null : newestSaved(restored);
+            RulesSnapshot saved = restored.isEmpty() ? null : newestSaved(restored);
             if (saved != null) {
                 current = saved;
                 redisDown = true;
@@ -314,7 +314,7 @@ public final class RulesProvider implements AutoCloseable {
                 lastRulesText = text;
                 rulesTextInForce = text;
                 lastRejectedText = null;
-                current = new Snapshot(rules, current.lists());
+                current = new RulesSnapshot(rules, current.lists());
                 metrics.rulesLoaded(rules.version(), current.lists().version());
                 LOG.info(
                         "Rule set version {} in force ({} rules)",
@@ -339,7 +339,7 @@ public final class RulesProvider implements AutoCloseable {
         if (!java.util.Objects.equals(listsVersion, lastListsVersion)
                 || now - lastListsLoad >= LIST_REFRESH_MILLIS) {
             ListSnapshot lists = loadLists();
-            current = new Snapshot(current.rules(), lists);
+            current = new RulesSnapshot(current.rules(), lists);
             metrics.rulesLoaded(current.rules().version(), lists.version());
         }
     }

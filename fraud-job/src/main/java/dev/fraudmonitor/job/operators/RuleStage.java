@@ -1,7 +1,6 @@
 package dev.fraudmonitor.job.operators;
 
 import dev.fraudmonitor.job.config.JobConfig;
-import dev.fraudmonitor.job.io.RulesProvider;
 import dev.fraudmonitor.job.metrics.FraudMetrics;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
@@ -11,26 +10,28 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 
 /**
  * What the three keyed stages share: the metrics endpoint of their JVM, and the rules in force
- * (loaded before the first element, kept in every checkpoint; see {@link RulesInForce}).
+ * (opened before the first element, kept in every checkpoint; see {@link RulesInForce}).
  */
 abstract class RuleStage<I, O> extends KeyedProcessFunction<String, I, O>
         implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
     protected final JobConfig config;
-    protected transient RulesProvider rules;
+    private final StageRules stageRules;
+    protected transient StageRules.InForce rules;
     protected transient FraudMetrics metrics;
     private transient RulesInForce rulesInForce;
 
-    RuleStage(JobConfig config) {
+    RuleStage(JobConfig config, StageRules rules) {
         this.config = config;
+        this.stageRules = rules;
     }
 
     @Override
     public final void open(OpenContext openContext) throws Exception {
         metrics = FraudMetrics.get(config);
         metrics.serve(config.get(JobConfig.METRICS_PORT));
-        rules = rulesInForce.open(config);
+        rules = rulesInForce.open(stageRules);
         openState();
     }
 

@@ -1,7 +1,5 @@
 package dev.fraudmonitor.job.operators;
 
-import dev.fraudmonitor.job.config.JobConfig;
-import dev.fraudmonitor.job.io.RulesProvider;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.state.ListState;
@@ -10,8 +8,8 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 
 /**
- * The rules an operator scores with: the JVM's shared {@link RulesProvider}, plus a copy of the set
- * in force in every checkpoint, so that a restart while Redis is down goes on scoring with the last
+ * The rules an operator scores with, opened from its {@link StageRules}, plus a copy of the set in
+ * force in every checkpoint, so that a restart while Redis is down goes on scoring with the last
  * good set instead of waiting for Redis.
  *
  * <p>Union list state: after a restore, or a change of parallelism, every subtask sees every saved
@@ -23,7 +21,7 @@ final class RulesInForce {
 
     private final ListState<String> saved;
     private final List<String> restored = new ArrayList<>();
-    private RulesProvider provider;
+    private StageRules.InForce rules;
 
     private RulesInForce(ListState<String> saved) {
         this.saved = saved;
@@ -38,22 +36,22 @@ final class RulesInForce {
         return r;
     }
 
-    /** Returns once a rule set is in force (see {@link RulesProvider#acquire}). */
-    RulesProvider open(JobConfig config) {
-        provider = RulesProvider.acquire(config, restored);
+    /** Returns once a rule set is in force. */
+    StageRules.InForce open(StageRules source) {
+        rules = source.open(List.copyOf(restored));
         restored.clear();
-        return provider;
+        return rules;
     }
 
     void snapshot() throws Exception {
-        saved.update(List.of(provider.saved()));
+        saved.update(List.of(rules.saved()));
     }
 
-    /** Releases this operator's use of the shared provider, once. */
+    /** Releases this operator's use of the rules, once. */
     void close() {
-        if (provider != null) {
-            provider.close();
-            provider = null;
+        if (rules != null) {
+            rules.close();
+            rules = null;
         }
     }
 }

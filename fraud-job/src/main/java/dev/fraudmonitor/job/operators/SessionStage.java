@@ -1,18 +1,12 @@
 package dev.fraudmonitor.job.operators;
 
+import dev.fraudmonitor.engine.DecisionInput;
+import dev.fraudmonitor.engine.GroupCopy;
+import dev.fraudmonitor.engine.RulesSnapshot;
+import dev.fraudmonitor.engine.SessionStep;
+import dev.fraudmonitor.engine.event.ScoringEvent;
+import dev.fraudmonitor.engine.rules.SessionState;
 import dev.fraudmonitor.job.config.JobConfig;
-import dev.fraudmonitor.job.event.GroupCopy;
-import dev.fraudmonitor.job.event.HitMessage;
-import dev.fraudmonitor.job.event.ScoringEvent;
-import dev.fraudmonitor.job.io.RulesProvider;
-import dev.fraudmonitor.job.rules.GroupBy;
-import dev.fraudmonitor.job.rules.GroupEvaluator;
-import dev.fraudmonitor.job.rules.Hit;
-import dev.fraudmonitor.job.rules.SessionEvaluator;
-import dev.fraudmonitor.job.rules.SessionState;
-import dev.fraudmonitor.model.EventType;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -20,44 +14,46 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Keyed by session: drops repeated events, evaluates the rules that need only the session (and the
- * lists), and fans each event out once per grouping key the rule set needs.
- *
- * <p>De-duplication lives here, before the fan-out, so a repeated event is counted by no rule. Its
- * horizon is the session's lifetime ({@code session.ttl} after the session's last event).
+ * Keyed by session: holds the session's state and its expiry timer, and runs {@link SessionStep}.
+ * Group copies go on to the group stage; session hits and order notices leave by {@link #HITS} for
+ * the decision stage.
  */
 public class SessionStage extends RuleStage<ScoringEvent, GroupCopy> {
     private static final long serialVersionUID = 1L;
 
-    public static final OutputTag<HitMessage> HITS =
-            new OutputTag<>("session-hits", TypeInformation.of(HitMessage.class));
+    public static final OutputTag<DecisionInput> HITS =
+            new OutputTag<>("session-hits", TypeInformation.of(DecisionInput.class));
 
     static final ValueStateDescriptor<SessionState> STATE =
             new ValueStateDescriptor<>("session", TypeInformation.of(SessionState.class));
 
-    private final long ttlMillis;
     private transient ValueState<SessionState> state;
-    private transient List<Hit> hits;
+    private transient SessionStep step;
 
-    public SessionStage(JobConfig config) {
-        super(config);
-        this.ttlMillis = config.get(JobConfig.SESSION_TTL).toMillis();
+    public SessionStage(JobConfig config, StageRules rules) {
+        super(config, rules);
     }
 
     @Override
     protected void openState() {
         state = getRuntimeContext().getState(STATE);
-        hits = new ArrayList<>();
+        step = new SessionStep();
     }
 
     @Override
     public void processElement(ScoringEvent e, Context ctx, Collector<GroupCopy> out)
             throws Exception {
+        RulesSnapshot now = rules.current();
         SessionState st = state.value();
         if (st == null) {
             st = new SessionState();
         }
-        if (!st.firstSighting(e.eventId)) {
+        // A timer at this slot already exists: one is registered whenever the expiry moves.
+        long timerBefore =
+                st.events == 0
+                        ? Long.MIN_VALUE
+                        : Timers.roundUp(SessionStep.expiresAt(now.rules(), st));
+        if (!step.apply(now, st, e)) {
             metrics.duplicate();
             return;
         }
@@ -65,31 +61,16 @@ public class SessionStage extends RuleStage<ScoringEvent, GroupCopy> {
         if (e.eventTime < ctx.timerService().currentWatermark()) {
             metrics.late();
         }
-        // A timer at this slot already exists: one is registered whenever lastEventTime moves.
-        long timerBefore =
-                st.events == 0 ? Long.MIN_VALUE : Timers.roundUp(st.lastEventTime + ttlMillis);
-
-        RulesProvider.Snapshot snapshot = rules.current();
-        hits.clear();
-        SessionEvaluator.evaluate(snapshot.rules(), snapshot.lists(), st, e, hits);
         state.update(st);
-        long timer = Timers.roundUp(st.lastEventTime + ttlMillis);
+        long timer = Timers.roundUp(SessionStep.expiresAt(now.rules(), st));
         if (timer != timerBefore) {
             ctx.timerService().registerEventTimeTimer(timer);
         }
-
-        long version = snapshot.rules().version();
-        for (Hit hit : hits) {
-            ctx.output(HITS, HitMessage.of(e, version, hit));
+        for (DecisionInput input : step.toDecision()) {
+            ctx.output(HITS, input);
         }
-        if (e.type == EventType.ORDER_PLACED) {
-            ctx.output(HITS, HitMessage.orderNotice(e, version));
-        }
-        for (GroupBy kind : snapshot.rules().groupings()) {
-            String value = kind.keyOf(e);
-            if (value != null && GroupEvaluator.needs(snapshot.rules(), kind, e)) {
-                out.collect(new GroupCopy(kind, value, e));
-            }
+        for (GroupCopy copy : step.toGroups()) {
+            out.collect(copy);
         }
     }
 
@@ -97,8 +78,16 @@ public class SessionStage extends RuleStage<ScoringEvent, GroupCopy> {
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<GroupCopy> out)
             throws Exception {
         SessionState st = state.value();
-        if (st != null && st.lastEventTime + ttlMillis <= timestamp) {
+        if (st == null) {
+            return;
+        }
+        if (SessionStep.expired(rules.current().rules(), st, timestamp)) {
             state.clear();
+        } else {
+            // The rule set's session timeout grew since the timer was set.
+            ctx.timerService()
+                    .registerEventTimeTimer(
+                            Timers.roundUp(SessionStep.expiresAt(rules.current().rules(), st)));
         }
     }
 }

@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fraudmonitor.clients.RedisKeys;
+import dev.fraudmonitor.engine.rules.ListKind;
+import dev.fraudmonitor.engine.rules.RuleSetParser;
 import dev.fraudmonitor.job.config.JobConfig;
 import dev.fraudmonitor.job.event.Output;
 import dev.fraudmonitor.job.io.RedisHoldSink;
-import dev.fraudmonitor.job.rules.ListKind;
-import dev.fraudmonitor.job.rules.RuleSetParser;
 import dev.fraudmonitor.model.Hold;
 import dev.fraudmonitor.model.HoldStatus;
 import dev.fraudmonitor.model.Json;

@@ -2,7 +2,7 @@ package dev.fraudmonitor.job.operators;
 
 import static dev.fraudmonitor.job.operators.StageHarnesses.after;
 import static dev.fraudmonitor.job.operators.StageHarnesses.assertNothingLeft;
-import static dev.fraudmonitor.job.operators.StageHarnesses.configWithRules;
+import static dev.fraudmonitor.job.operators.StageHarnesses.fixedRules;
 import static dev.fraudmonitor.job.operators.StageHarnesses.flat;
 import static dev.fraudmonitor.job.operators.StageHarnesses.minutes;
 import static dev.fraudmonitor.job.operators.StageHarnesses.side;
@@ -10,14 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.fraudmonitor.job.config.JobConfig;
-import dev.fraudmonitor.job.event.HitMessage;
+import dev.fraudmonitor.engine.DecisionInput;
+import dev.fraudmonitor.engine.event.ScoringEvent;
+import dev.fraudmonitor.engine.rules.GroupBy;
+import dev.fraudmonitor.engine.rules.Hit;
+import dev.fraudmonitor.engine.rules.RuleMode;
 import dev.fraudmonitor.job.event.Output;
-import dev.fraudmonitor.job.event.ScoringEvent;
 import dev.fraudmonitor.job.metrics.FraudMetrics;
-import dev.fraudmonitor.job.rules.GroupBy;
-import dev.fraudmonitor.job.rules.Hit;
-import dev.fraudmonitor.job.rules.RuleMode;
 import dev.fraudmonitor.model.Action;
 import dev.fraudmonitor.model.Alert;
 import dev.fraudmonitor.model.EventType;
@@ -63,7 +62,7 @@ class DecisionStageITCase {
 
     @Test
     void aScoreOverTheReviewThresholdAlertsOnceWithItsReasons() throws Exception {
-        JobConfig config = configWithRules(REDIS, RULES);
+        StageHarnesses.Setup config = fixedRules(RULES);
         try (var h = StageHarnesses.decision(config)) {
             h.open();
             feed(h, hit("weak-signal", 30, 1));
@@ -94,7 +93,7 @@ class DecisionStageITCase {
 
     @Test
     void escalationToHoldNamesTheChangeAndHoldsEachOrderOnce() throws Exception {
-        JobConfig config = configWithRules(REDIS, RULES);
+        StageHarnesses.Setup config = fixedRules(RULES);
         try (var h = StageHarnesses.decision(config)) {
             h.open();
             feed(h, hit("block-ip", 90, 1));
@@ -138,7 +137,7 @@ class DecisionStageITCase {
 
     @Test
     void theLast4FromTheCardFieldStaysOnAnOrdersHoldUntilAnotherCardIsUsed() throws Exception {
-        JobConfig config = configWithRules(REDIS, RULES);
+        StageHarnesses.Setup config = fixedRules(RULES);
         try (var h = StageHarnesses.decision(config)) {
             h.open();
             ScoringEvent card =
@@ -165,12 +164,12 @@ class DecisionStageITCase {
                             "list",
                             GroupBy.IP,
                             false);
-            feed(h, HitMessage.of(card, 1, blocked));
+            feed(h, DecisionInput.ruleHit(card, 1, blocked));
             feed(h, orderNotice("o-1", 2)); // BIN 411111 only
             ScoringEvent otherCard =
                     flat(session.order(minutes(3), "o-2", "card-71", 25_000, "US", "US", "US"));
             otherCard.cardBin = "550000";
-            feed(h, HitMessage.orderNotice(otherCard, 1));
+            feed(h, DecisionInput.orderPlaced(otherCard, 1));
 
             List<Alert> alerts = alerts(h);
             assertEquals(3, alerts.size());
@@ -185,7 +184,7 @@ class DecisionStageITCase {
 
     @Test
     void aRepeatWithinTheCooldownIsSuppressedButNewEvidenceIsNot() throws Exception {
-        JobConfig config = configWithRules(REDIS, RULES);
+        StageHarnesses.Setup config = fixedRules(RULES);
         double suppressedBefore = suppressed();
         try (var h = StageHarnesses.decision(config)) {
             h.open();
@@ -211,11 +210,11 @@ class DecisionStageITCase {
 
     @Test
     void hitsThatOnlyRepeatAnotherSessionsAlertDoNotAlertAgain() throws Exception {
-        JobConfig config = configWithRules(REDIS, RULES);
+        StageHarnesses.Setup config = fixedRules(RULES);
         try (var h = StageHarnesses.decision(config)) {
             h.open();
             // The account already alerted from another session within the cooldown.
-            HitMessage repeat = hit("brute-force-account", 60, 1);
+            DecisionInput repeat = hit("brute-force-account", 60, 1);
             repeat.repeat = true;
             feed(h, repeat);
             assertEquals(List.of(), h.extractOutputValues());
@@ -229,11 +228,11 @@ class DecisionStageITCase {
 
     @Test
     void shadowHitsAreCountedButNeverScored() throws Exception {
-        JobConfig config = configWithRules(REDIS, RULES);
+        StageHarnesses.Setup config = fixedRules(RULES);
         double countedBefore = shadowHits("shadow-rule");
         try (var h = StageHarnesses.decision(config)) {
             h.open();
-            HitMessage shadow = hit("shadow-rule", 100, 1);
+            DecisionInput shadow = hit("shadow-rule", 100, 1);
             shadow.mode = RuleMode.SHADOW.name();
             feed(h, shadow);
 
@@ -245,13 +244,14 @@ class DecisionStageITCase {
 
     @Test
     void nothingIsLeftOnceTheSessionTtlHasPassed() throws Exception {
-        JobConfig config = configWithRules(REDIS, RULES, "session.ttl", "PT1H");
+        StageHarnesses.Setup config =
+                fixedRules(RULES.replaceFirst("\\{", "{\"sessionTimeout\": \"PT1H\", "));
         Session quiet = Session.guest("198.51.100.71", "US").as("acct-71");
         try (var h = StageHarnesses.decision(config)) {
             h.open();
             feed(h, hit("block-ip", 90, 1));
             feed(h, orderNotice("o-71", 2));
-            feed(h, HitMessage.orderNotice(order(quiet, "o-72", 20), 1));
+            feed(h, DecisionInput.orderPlaced(order(quiet, "o-72", 20), 1));
             assertEquals(2, alerts(h).size());
             assertEquals(2, h.numKeyedStateEntries(), "an order alone is remembered too");
 
@@ -267,11 +267,11 @@ class DecisionStageITCase {
 
     @Test
     void cooldownAndAlertIdsSurviveASnapshotAndRestore() throws Exception {
-        JobConfig config = configWithRules(REDIS, RULES);
-        List<HitMessage> beforeSnapshot = List.of(hit("block-ip", 90, 1));
-        List<HitMessage> afterRestore = List.of(hit("block-ip", 90, 5), orderNotice("o-9", 6));
+        StageHarnesses.Setup config = fixedRules(RULES);
+        List<DecisionInput> beforeSnapshot = List.of(hit("block-ip", 90, 1));
+        List<DecisionInput> afterRestore = List.of(hit("block-ip", 90, 5), orderNotice("o-9", 6));
 
-        KeyedOneInputStreamOperatorTestHarness<String, HitMessage, Output> before =
+        KeyedOneInputStreamOperatorTestHarness<String, DecisionInput, Output> before =
                 StageHarnesses.decision(config);
         before.open();
         beforeSnapshot.forEach(m -> feedQuietly(before, m));
@@ -303,7 +303,7 @@ class DecisionStageITCase {
         }
     }
 
-    private HitMessage hit(String ruleId, int weight, double minute) {
+    private DecisionInput hit(String ruleId, int weight, double minute) {
         Hit hit =
                 new Hit(
                         ruleId,
@@ -315,12 +315,12 @@ class DecisionStageITCase {
                         "5",
                         GroupBy.ACCOUNT,
                         false);
-        return HitMessage.of(
+        return DecisionInput.ruleHit(
                 flat(session.login(minutes(minute), "user-70", LoginOutcome.FAILURE)), 1, hit);
     }
 
-    private HitMessage orderNotice(String orderId, double minute) {
-        return HitMessage.orderNotice(order(session, orderId, minute), 1);
+    private DecisionInput orderNotice(String orderId, double minute) {
+        return DecisionInput.orderPlaced(order(session, orderId, minute), 1);
     }
 
     private static ScoringEvent order(Session s, String orderId, double minute) {
@@ -328,13 +328,15 @@ class DecisionStageITCase {
     }
 
     private static void feed(
-            KeyedOneInputStreamOperatorTestHarness<String, HitMessage, Output> h, HitMessage m)
+            KeyedOneInputStreamOperatorTestHarness<String, DecisionInput, Output> h,
+            DecisionInput m)
             throws Exception {
         h.processElement(m, m.eventTime);
     }
 
     private static void feedQuietly(
-            KeyedOneInputStreamOperatorTestHarness<String, HitMessage, Output> h, HitMessage m) {
+            KeyedOneInputStreamOperatorTestHarness<String, DecisionInput, Output> h,
+            DecisionInput m) {
         try {
             feed(h, m);
         } catch (Exception e) {
@@ -343,7 +345,7 @@ class DecisionStageITCase {
     }
 
     private static List<Alert> alerts(
-            KeyedOneInputStreamOperatorTestHarness<String, HitMessage, Output> h)
+            KeyedOneInputStreamOperatorTestHarness<String, DecisionInput, Output> h)
             throws IOException {
         List<Alert> out = new ArrayList<>();
         for (Output o : h.extractOutputValues()) {

@@ -1,7 +1,7 @@
 package dev.fraudmonitor.job.operators;
 
 import static dev.fraudmonitor.job.operators.StageHarnesses.assertNothingLeft;
-import static dev.fraudmonitor.job.operators.StageHarnesses.configWithRules;
+import static dev.fraudmonitor.job.operators.StageHarnesses.fixedRules;
 import static dev.fraudmonitor.job.operators.StageHarnesses.flat;
 import static dev.fraudmonitor.job.operators.StageHarnesses.minutes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,11 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import dev.fraudmonitor.engine.DecisionInput;
+import dev.fraudmonitor.engine.GroupCopy;
+import dev.fraudmonitor.engine.event.ScoringEvent;
+import dev.fraudmonitor.engine.rules.GroupBy;
 import dev.fraudmonitor.job.config.JobConfig;
-import dev.fraudmonitor.job.event.GroupCopy;
-import dev.fraudmonitor.job.event.HitMessage;
-import dev.fraudmonitor.job.event.ScoringEvent;
-import dev.fraudmonitor.job.rules.GroupBy;
 import dev.fraudmonitor.model.LoginOutcome;
 import dev.fraudmonitor.testkit.RedisExtension;
 import dev.fraudmonitor.testkit.TestEvents.Session;
@@ -44,7 +44,7 @@ class GroupStageITCase {
 
     @Test
     void crossingAVelocityThresholdEmitsAHitAndARepeatIsMarked() throws Exception {
-        JobConfig config = configWithRules(REDIS, RULES);
+        StageHarnesses.Setup config = fixedRules(RULES);
         Session victim = Session.guest("203.0.113.50", "US").as("acct-victim");
         Session other = Session.guest("203.0.113.51", "US").as("acct-other");
 
@@ -59,9 +59,9 @@ class GroupStageITCase {
 
             ScoringEvent fourth = failedLogin(victim, 4);
             feed(h, fourth);
-            List<HitMessage> hits = h.extractOutputValues();
+            List<DecisionInput> hits = h.extractOutputValues();
             assertEquals(1, hits.size(), "the other account's failure is counted for it alone");
-            HitMessage hit = hits.get(0);
+            DecisionInput hit = hits.get(0);
             assertEquals("brute-force-account", hit.ruleId);
             assertEquals("4", hit.observed);
             assertEquals("3", hit.threshold);
@@ -82,7 +82,7 @@ class GroupStageITCase {
 
     @Test
     void theWindowSlidesInEventTime() throws Exception {
-        JobConfig config = configWithRules(REDIS, RULES);
+        StageHarnesses.Setup config = fixedRules(RULES);
         Session s = Session.guest("203.0.113.52", "US").as("acct-slow");
 
         try (var h = StageHarnesses.group(config)) {
@@ -102,7 +102,7 @@ class GroupStageITCase {
 
     @Test
     void nothingIsLeftOnceWindowsAndCooldownsHavePassed() throws Exception {
-        JobConfig config = configWithRules(REDIS, RULES);
+        StageHarnesses.Setup config = fixedRules(RULES);
         Session quiet = Session.guest("203.0.113.53", "US").as("acct-quiet");
         Session attacked = Session.guest("203.0.113.54", "US").as("acct-attacked");
 
@@ -134,7 +134,7 @@ class GroupStageITCase {
 
     @Test
     void anEventNoRuleCountsLeavesNothingBehind() throws Exception {
-        JobConfig config = configWithRules(REDIS, RULES);
+        StageHarnesses.Setup config = fixedRules(RULES);
         Session s = Session.guest("203.0.113.55", "US").as("acct-browsing");
 
         try (var h = StageHarnesses.group(config)) {
@@ -149,10 +149,10 @@ class GroupStageITCase {
 
     @Test
     void countsAndCleanupTimersSurviveASnapshotAndRestore() throws Exception {
-        JobConfig config = configWithRules(REDIS, RULES);
+        StageHarnesses.Setup config = fixedRules(RULES);
         Session s = Session.guest("203.0.113.56", "US").as("acct-restored");
 
-        KeyedOneInputStreamOperatorTestHarness<String, GroupCopy, HitMessage> before =
+        KeyedOneInputStreamOperatorTestHarness<String, GroupCopy, DecisionInput> before =
                 StageHarnesses.group(config);
         before.open();
         for (int m = 1; m <= 3; m++) {
@@ -168,7 +168,7 @@ class GroupStageITCase {
             assertTrue(h.numEventTimeTimers() > 0, "the cleanup timer is part of the snapshot");
 
             feed(h, failedLogin(s, 4));
-            List<HitMessage> hits = h.extractOutputValues();
+            List<DecisionInput> hits = h.extractOutputValues();
             assertEquals(1, hits.size(), "the three failures before the snapshot still count");
             assertEquals("4", hits.get(0).observed);
 
@@ -181,10 +181,10 @@ class GroupStageITCase {
     void aRestartDuringARedisOutageScoresWithTheRulesFromTheCheckpoint() throws Exception {
         assumeFalse(
                 REDIS.redis().isExternal(), "stops the embedded redis-server; not with REDIS_URL");
-        JobConfig config = configWithRules(REDIS, RULES);
+        StageHarnesses.Setup config = StageHarnesses.redisRules(REDIS, RULES);
         Session s = Session.guest("203.0.113.57", "US").as("acct-outage");
 
-        KeyedOneInputStreamOperatorTestHarness<String, GroupCopy, HitMessage> before =
+        KeyedOneInputStreamOperatorTestHarness<String, GroupCopy, DecisionInput> before =
                 StageHarnesses.group(config);
         before.open();
         for (int m = 1; m <= 3; m++) {
@@ -203,7 +203,7 @@ class GroupStageITCase {
                 assertTrue(openMillis < 4_000, "opened in " + openMillis + " ms");
 
                 feed(h, failedLogin(s, 4));
-                List<HitMessage> hits = h.extractOutputValues();
+                List<DecisionInput> hits = h.extractOutputValues();
                 assertEquals(1, hits.size(), "scored with the rule set from the checkpoint");
                 assertEquals(1, hits.get(0).ruleSetVersion);
                 assertEquals("3", hits.get(0).threshold);
@@ -214,11 +214,11 @@ class GroupStageITCase {
             // Redis is back (empty): a new rule set written there comes into force.
             try (RedisClient client = REDIS.client()) {
                 client.set(
-                        config.get(JobConfig.REDIS_PREFIX) + "rules",
+                        config.config().get(JobConfig.REDIS_PREFIX) + "rules",
                         RULES.replace("\"version\": 1,", "\"version\": 2,")
                                 .replace("\"threshold\": 3", "\"threshold\": 1"));
             }
-            List<HitMessage> hits = List.of();
+            List<DecisionInput> hits = List.of();
             long deadline = System.currentTimeMillis() + 10_000;
             for (double m = 5; hits.isEmpty() && System.currentTimeMillis() < deadline; m += 0.01) {
                 h.getOutput().clear();
@@ -240,7 +240,8 @@ class GroupStageITCase {
 
     /** What the session stage sends this stage for the event's account. */
     private static void feed(
-            KeyedOneInputStreamOperatorTestHarness<String, GroupCopy, HitMessage> h, ScoringEvent e)
+            KeyedOneInputStreamOperatorTestHarness<String, GroupCopy, DecisionInput> h,
+            ScoringEvent e)
             throws Exception {
         h.processElement(new GroupCopy(GroupBy.ACCOUNT, e.accountId, e), e.eventTime);
     }

@@ -3,7 +3,7 @@ package dev.fraudmonitor.job.operators;
 import static dev.fraudmonitor.job.operators.StageHarnesses.after;
 import static dev.fraudmonitor.job.operators.StageHarnesses.assertNothingLeft;
 import static dev.fraudmonitor.job.operators.StageHarnesses.clearOutputs;
-import static dev.fraudmonitor.job.operators.StageHarnesses.configWithRules;
+import static dev.fraudmonitor.job.operators.StageHarnesses.fixedRules;
 import static dev.fraudmonitor.job.operators.StageHarnesses.flat;
 import static dev.fraudmonitor.job.operators.StageHarnesses.minutes;
 import static dev.fraudmonitor.job.operators.StageHarnesses.side;
@@ -12,25 +12,24 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fraudmonitor.clients.RedisKeys;
-import dev.fraudmonitor.job.config.JobConfig;
-import dev.fraudmonitor.job.event.GroupCopy;
-import dev.fraudmonitor.job.event.HitMessage;
-import dev.fraudmonitor.job.event.ScoringEvent;
+import dev.fraudmonitor.engine.DecisionInput;
+import dev.fraudmonitor.engine.GroupCopy;
+import dev.fraudmonitor.engine.event.ScoringEvent;
+import dev.fraudmonitor.engine.rules.GroupBy;
+import dev.fraudmonitor.engine.rules.ListKind;
 import dev.fraudmonitor.job.metrics.FraudMetrics;
-import dev.fraudmonitor.job.rules.GroupBy;
-import dev.fraudmonitor.job.rules.ListKind;
 import dev.fraudmonitor.model.LoginOutcome;
 import dev.fraudmonitor.model.PaymentOutcome;
 import dev.fraudmonitor.testkit.RedisExtension;
 import dev.fraudmonitor.testkit.TestEvents.Session;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
 
 /**
  * {@link SessionStage} in Flink's keyed operator harness, with its rules in a real redis-server:
@@ -74,7 +73,7 @@ class SessionStageITCase {
 
     @Test
     void aRepeatedEventIsDroppedBeforeAnyRuleCountsIt() throws Exception {
-        JobConfig config = configWithRules(REDIS, RULES);
+        StageHarnesses.Setup config = fixedRules(RULES);
         Session s = Session.guest("203.0.113.7", "US").as("acct-1");
         ScoringEvent d1 =
                 flat(s.payment(minutes(1), "o-1", "card-1", 2_000, PaymentOutcome.DECLINED));
@@ -102,7 +101,7 @@ class SessionStageITCase {
             assertEquals(2, duplicatesCounted() - duplicatesBefore, "repeats are counted");
 
             h.processElement(d3, d3.eventTime);
-            List<HitMessage> hits = side(h, SessionStage.HITS);
+            List<DecisionInput> hits = side(h, SessionStage.HITS);
             assertEquals(1, hits.size(), "the third distinct decline crosses the limit");
             assertEquals("declines-in-session", hits.get(0).ruleId);
             assertEquals("3", hits.get(0).observed);
@@ -112,7 +111,7 @@ class SessionStageITCase {
 
     @Test
     void anEventFeedsOneCopyPerGroupingKeyWhoseRulesReadItNotOnePerRule() throws Exception {
-        JobConfig config = configWithRules(REDIS, RULES);
+        StageHarnesses.Setup config = fixedRules(RULES);
         Session member = Session.guest("198.51.100.20", "DE").as("acct-2");
         Session guest = Session.guest("198.51.100.21", "DE");
         ScoringEvent login = flat(member.login(minutes(1), "user-2", LoginOutcome.FAILURE));
@@ -144,26 +143,20 @@ class SessionStageITCase {
 
     @Test
     void sessionRuleHitsAndOrderNoticesLeaveOnTheHitsSideOutput() throws Exception {
-        JobConfig config = configWithRules(REDIS, RULES);
-        try (RedisClient redis = REDIS.client()) {
-            redis.sadd(
-                    new RedisKeys(config.get(JobConfig.REDIS_PREFIX))
-                            .list(true, ListKind.IP.redisName()),
-                    "192.0.2.66");
-        }
+        StageHarnesses.Setup config = fixedRules(RULES, Map.of(ListKind.IP, Set.of("192.0.2.66")));
         Session blocked = Session.guest("192.0.2.66", "NL").as("acct-3");
         ScoringEvent view = flat(blocked.pageView(minutes(1), "/cart"));
         ScoringEvent order =
                 flat(blocked.order(minutes(3), "o-3", "card-3", 12_000, "NL", "NL", "NL"));
 
         try (var h = StageHarnesses.session(config)) {
-            h.open(); // the block list is read from Redis here, with the rules
+            h.open();
             h.processElement(view, view.eventTime);
             h.processElement(order, order.eventTime);
 
-            List<HitMessage> hits = side(h, SessionStage.HITS);
+            List<DecisionInput> hits = side(h, SessionStage.HITS);
             assertEquals(3, hits.size(), "block-ip twice, then the order notice");
-            HitMessage first = hits.get(0);
+            DecisionInput first = hits.get(0);
             assertEquals("block-ip", first.ruleId);
             assertEquals(view.eventId, first.eventId);
             assertEquals(blocked.sessionId(), first.sessionId);
@@ -174,8 +167,8 @@ class SessionStageITCase {
             assertFalse(first.repeat);
             assertEquals("block-ip", hits.get(1).ruleId);
             assertTrue(hits.get(1).repeat, "fired again for this session within the cooldown");
-            HitMessage notice = hits.get(2);
-            assertTrue(notice.isOrderNotice());
+            DecisionInput notice = hits.get(2);
+            assertFalse(notice.isRuleHit());
             assertNull(notice.ruleId);
             assertEquals("o-3", notice.orderId);
             assertEquals(order.eventId, notice.eventId);
@@ -184,7 +177,8 @@ class SessionStageITCase {
 
     @Test
     void nothingIsLeftOnceTheSessionTtlHasPassed() throws Exception {
-        JobConfig config = configWithRules(REDIS, RULES, "session.ttl", "PT2H");
+        StageHarnesses.Setup config =
+                fixedRules(RULES.replaceFirst("\\{", "{\"sessionTimeout\": \"PT2H\", "));
         Session early = Session.guest("203.0.113.30", "US").as("acct-30");
         Session late = Session.guest("203.0.113.31", "US").as("acct-31");
         ScoringEvent firstOfEarly = flat(early.pageView(minutes(0), "/"));
@@ -223,7 +217,8 @@ class SessionStageITCase {
 
     @Test
     void deduplicationCountsAndTimersSurviveASnapshotAndRestore() throws Exception {
-        JobConfig config = configWithRules(REDIS, RULES, "session.ttl", "PT2H");
+        StageHarnesses.Setup config =
+                fixedRules(RULES.replaceFirst("\\{", "{\"sessionTimeout\": \"PT2H\", "));
         Session s = Session.guest("203.0.113.40", "US").as("acct-40");
         ScoringEvent d1 =
                 flat(s.payment(minutes(1), "o-40", "card-1", 2_000, PaymentOutcome.DECLINED));
@@ -250,7 +245,7 @@ class SessionStageITCase {
             assertEquals(List.of(), side(h, SessionStage.HITS));
 
             h.processElement(d3, d3.eventTime);
-            List<HitMessage> hits = side(h, SessionStage.HITS);
+            List<DecisionInput> hits = side(h, SessionStage.HITS);
             assertEquals(1, hits.size(), "the declines before the snapshot still count");
             assertEquals("3", hits.get(0).observed);
 

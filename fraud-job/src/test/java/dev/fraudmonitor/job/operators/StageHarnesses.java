@@ -2,12 +2,13 @@ package dev.fraudmonitor.job.operators;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.fraudmonitor.engine.DecisionInput;
+import dev.fraudmonitor.engine.GroupCopy;
+import dev.fraudmonitor.engine.event.ScoringEvent;
+import dev.fraudmonitor.engine.event.ScoringEvents;
+import dev.fraudmonitor.engine.rules.ListKind;
 import dev.fraudmonitor.job.config.JobConfig;
-import dev.fraudmonitor.job.event.GroupCopy;
-import dev.fraudmonitor.job.event.HitMessage;
 import dev.fraudmonitor.job.event.Output;
-import dev.fraudmonitor.job.event.ScoringEvent;
-import dev.fraudmonitor.job.event.ScoringEvents;
 import dev.fraudmonitor.model.CheckoutEvent;
 import dev.fraudmonitor.testkit.RedisExtension;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -27,9 +29,8 @@ import org.apache.flink.util.OutputTag;
 import redis.clients.jedis.RedisClient;
 
 /**
- * What the keyed-stage harness tests share: a rule set in a real Redis (the stages load it in
- * {@code open()} through {@code RulesProvider}), a job config pointing at it, and the harnesses
- * keyed the way {@code FraudTopology} keys the stages.
+ * What the keyed-stage harness tests share: a fixed rule set (or, where Redis itself is under test,
+ * one in a real Redis), and the harnesses keyed the way {@code FraudTopology} keys the stages.
  */
 final class StageHarnesses {
     /** A whole minute, so cleanup timers (rounded up to the minute) are easy to reason about. */
@@ -50,39 +51,51 @@ final class StageHarnesses {
                 + "]}";
     }
 
+    /** What a stage is built from: the job config and where its rules come from. */
+    record Setup(JobConfig config, StageRules rules) {}
+
+    /** A fixed rule set and block lists, no Redis; the metrics endpoint off. */
+    static Setup fixedRules(String rulesJson, Map<ListKind, Set<String>> block) {
+        return new Setup(
+                JobConfig.of(Map.of("metrics.port", "0")),
+                StageRules.fixed(rulesJson, block, Map.of()));
+    }
+
+    static Setup fixedRules(String rulesJson) {
+        return fixedRules(rulesJson, Map.of());
+    }
+
     /**
-     * Puts {@code rulesJson} in Redis under a fresh key prefix and returns a job config that reads
-     * it, with the metrics endpoint off and {@code extra} options on top.
+     * Puts {@code rulesJson} in Redis under a fresh key prefix; the stages read it through the
+     * job's Redis-backed provider, as in the job.
      */
-    static JobConfig configWithRules(RedisExtension redis, String rulesJson, String... extra) {
+    static Setup redisRules(RedisExtension redis, String rulesJson) {
         String prefix = redis.newKeyPrefix();
-        RedisClient client = redis.client();
-        client.set(prefix + "rules", rulesJson);
-        client.close();
+        try (RedisClient client = redis.client()) {
+            client.set(prefix + "rules", rulesJson);
+        }
         Map<String, String> options = new HashMap<>();
         options.put("redis.url", redis.url());
         options.put("redis.prefix", prefix);
         options.put("metrics.port", "0");
         options.put("rules.initial-load-timeout", "PT5S");
-        for (int i = 0; i < extra.length; i += 2) {
-            options.put(extra[i], extra[i + 1]);
-        }
-        return JobConfig.of(options);
+        JobConfig config = JobConfig.of(options);
+        return new Setup(config, StageRules.redis(config));
     }
 
     static KeyedOneInputStreamOperatorTestHarness<String, ScoringEvent, GroupCopy> session(
-            JobConfig config) throws Exception {
-        return keyed(new SessionStage(config), e -> e.sessionId);
+            Setup setup) throws Exception {
+        return keyed(new SessionStage(setup.config(), setup.rules()), e -> e.sessionId);
     }
 
-    static KeyedOneInputStreamOperatorTestHarness<String, GroupCopy, HitMessage> group(
-            JobConfig config) throws Exception {
-        return keyed(new GroupStage(config), c -> c.key);
+    static KeyedOneInputStreamOperatorTestHarness<String, GroupCopy, DecisionInput> group(
+            Setup setup) throws Exception {
+        return keyed(new GroupStage(setup.config(), setup.rules()), c -> c.key);
     }
 
-    static KeyedOneInputStreamOperatorTestHarness<String, HitMessage, Output> decision(
-            JobConfig config) throws Exception {
-        return keyed(new DecisionStage(config), h -> h.sessionId);
+    static KeyedOneInputStreamOperatorTestHarness<String, DecisionInput, Output> decision(
+            Setup setup) throws Exception {
+        return keyed(new DecisionStage(setup.config(), setup.rules()), h -> h.sessionId);
     }
 
     /** Not yet opened: call {@code open()}, or {@code initializeState(snapshot)} first. */

@@ -1,0 +1,80 @@
+package dev.fraudmonitor.engine;
+
+import dev.fraudmonitor.engine.event.ScoringEvent;
+import dev.fraudmonitor.engine.rules.Hit;
+import dev.fraudmonitor.model.EventType;
+
+/**
+ * What the decision step receives for a session: a rule that fired ({@link Kind#RULE_HIT}), or the
+ * notice that an order was placed ({@link Kind#ORDER_PLACED}), which a later HOLD needs even when
+ * no rule fired on the order itself.
+ *
+ * <p>One flat class, not a hierarchy: Flink serializes it with its POJO serializer, no Kryo.
+ */
+public class DecisionInput {
+    public enum Kind {
+        RULE_HIT,
+        ORDER_PLACED
+    }
+
+    public Kind kind;
+    public String sessionId;
+    public String accountId;
+    public String eventId;
+    public EventType eventType;
+    public long eventTime;
+    public long ingestTime;
+    public String orderId;
+    public String cardBin;
+    public String cardLast4;
+    public long ruleSetVersion;
+
+    // RULE_HIT only.
+    public String ruleId;
+    public int ruleVersion;
+    public String mode;
+    public int weight;
+    public String text;
+    public String observed;
+    public String threshold;
+    public boolean repeat;
+
+    public DecisionInput() {}
+
+    public static DecisionInput ruleHit(ScoringEvent e, long ruleSetVersion, Hit hit) {
+        DecisionInput m = of(Kind.RULE_HIT, e, ruleSetVersion);
+        m.ruleId = hit.ruleId();
+        m.ruleVersion = hit.ruleVersion();
+        m.mode = hit.mode().name();
+        m.weight = hit.weight();
+        m.text = hit.text();
+        m.observed = hit.observed();
+        m.threshold = hit.threshold();
+        m.repeat = hit.repeat();
+        return m;
+    }
+
+    public static DecisionInput orderPlaced(ScoringEvent e, long ruleSetVersion) {
+        return of(Kind.ORDER_PLACED, e, ruleSetVersion);
+    }
+
+    private static DecisionInput of(Kind kind, ScoringEvent e, long ruleSetVersion) {
+        DecisionInput m = new DecisionInput();
+        m.kind = kind;
+        m.sessionId = e.sessionId;
+        m.accountId = e.accountId;
+        m.eventId = e.eventId;
+        m.eventType = e.type;
+        m.eventTime = e.eventTime;
+        m.ingestTime = e.ingestTime;
+        m.orderId = e.orderId;
+        m.cardBin = e.cardBin;
+        m.cardLast4 = e.cardLast4;
+        m.ruleSetVersion = ruleSetVersion;
+        return m;
+    }
+
+    public boolean isRuleHit() {
+        return kind == Kind.RULE_HIT;
+    }
+}

@@ -1,0 +1,99 @@
+package dev.fraudmonitor.engine;
+
+import java.util.Arrays;
+
+/**
+ * What the decision stage remembers about one session: the ACTIVE rules fired in it (latest
+ * evidence each), its orders, and the last alert sent. Parallel arrays keep it a Flink POJO (no
+ * Kryo) and small; a session fires a handful of rules at most.
+ */
+public class DecisionState {
+    public String accountId;
+    public String cardBin;
+    public String cardLast4;
+    public long lastEventTime;
+
+    public String[] ruleIds = new String[0];
+    public int[] ruleVersions = new int[0];
+    public int[] weights = new int[0];
+    public String[] texts = new String[0];
+    public String[] observed = new String[0];
+    public String[] thresholds = new String[0];
+
+    /**
+     * True while every hit of that rule in this session repeated an alert sent for another session.
+     */
+    public boolean[] repeats = new boolean[0];
+
+    public String[] orderIds = new String[0];
+    public boolean[] held = new boolean[0];
+
+    public String lastAlertId;
+    public String lastAction;
+    public String lastRules;
+    public long lastAlertTime;
+    public int alertCount;
+
+    public DecisionState() {}
+
+    private int indexOfRule(String ruleId) {
+        for (int i = 0; i < ruleIds.length; i++) {
+            if (ruleIds[i].equals(ruleId)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    void putRule(
+            String ruleId,
+            int version,
+            int weight,
+            String text,
+            String obs,
+            String threshold,
+            boolean repeat) {
+        int i = indexOfRule(ruleId);
+        if (i < 0) {
+            i = ruleIds.length;
+            ruleIds = Arrays.copyOf(ruleIds, i + 1);
+            ruleVersions = Arrays.copyOf(ruleVersions, i + 1);
+            weights = Arrays.copyOf(weights, i + 1);
+            texts = Arrays.copyOf(texts, i + 1);
+            observed = Arrays.copyOf(observed, i + 1);
+            thresholds = Arrays.copyOf(thresholds, i + 1);
+            repeats = Arrays.copyOf(repeats, i + 1);
+            ruleIds[i] = ruleId;
+            repeats[i] = repeat;
+        } else {
+            repeats[i] = repeats[i] && repeat;
+        }
+        ruleVersions[i] = version;
+        weights[i] = weight;
+        texts[i] = text;
+        observed[i] = obs;
+        thresholds[i] = threshold;
+    }
+
+    boolean addOrder(String orderId) {
+        for (String o : orderIds) {
+            if (o.equals(orderId)) {
+                return false;
+            }
+        }
+        int n = orderIds.length;
+        orderIds = Arrays.copyOf(orderIds, n + 1);
+        held = Arrays.copyOf(held, n + 1);
+        orderIds[n] = orderId;
+        return true;
+    }
+
+    boolean allRepeats() {
+        for (boolean r : repeats) {
+            if (!r) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,49 @@
+package dev.fraudmonitor.engine.rules;
+
+import dev.fraudmonitor.engine.event.ScoringEvent;
+import dev.fraudmonitor.model.FieldKind;
+
+/** The entity a keyed rule counts per: one state per (kind, key). */
+public enum GroupBy {
+    ACCOUNT,
+    IP,
+    DEVICE,
+    CARD,
+    USERNAME,
+    EMAIL,
+    SHIPPING_ADDRESS,
+    SESSION;
+
+    /** The event's key for this grouping, or null when the event does not carry it. */
+    public String keyOf(ScoringEvent e) {
+        switch (this) {
+            case ACCOUNT:
+                return e.accountId;
+            case IP:
+                return e.ip;
+            case DEVICE:
+                return e.deviceId;
+            case CARD:
+                return e.cardHash;
+            case USERNAME:
+                return e.usernameHash;
+            case EMAIL:
+                return Attribute.EMAIL.valueOf(e);
+            case SHIPPING_ADDRESS:
+                return Attribute.SHIPPING_ADDRESS.valueOf(e);
+            case SESSION:
+                return e.sessionId;
+            default:
+                throw new AssertionError(this);
+        }
+    }
+
+    /** Plain words for alert texts: "shipping address". */
+    public String words() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+    }
+
+    static String fieldValue(ScoringEvent e, FieldKind kind) {
+        return kind.name().equals(e.field) ? e.valueHash : null;
+    }
+}

@@ -1,0 +1,220 @@
+package dev.fraudmonitor.engine.rules;
+
+import dev.fraudmonitor.engine.event.ScoringEvent;
+import dev.fraudmonitor.model.ChangeKind;
+import dev.fraudmonitor.model.EventType;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Evaluates the enabled VELOCITY, NEW_VALUE and CHANGE_BEFORE_ORDER rules of one grouping kind
+ * against the state of one key of that kind ({@code kind.keyOf(e)}), updating the state.
+ *
+ * <p>Each shared aggregate is updated once per event, whatever number of rules read it. Per event
+ * the cost is bounded by the entries the key holds (bounded per aggregate), never by the number of
+ * events in a window.
+ */
+public final class GroupEvaluator {
+    private GroupEvaluator() {}
+
+    /**
+     * Evaluates the rules of {@code kind} for one event, applying the allow lists: when one of the
+     * event's values is allow-listed, no ACTIVE hit is emitted (state is still updated and SHADOW
+     * hits still emitted, so a shadow rule shows what the allow list hides).
+     */
+    public static void evaluate(
+            RuleSet rs,
+            ListSnapshot lists,
+            GroupBy kind,
+            GroupState st,
+            ScoringEvent e,
+            List<Hit> out) {
+        evaluate(rs, kind, st, e, lists.allowListed(e), out);
+    }
+
+    /**
+     * True if some rule of this grouping would count or judge {@code e}; the session stage sends a
+     * copy to a grouping key only then, so events no rule of that kind reads are not shuffled.
+     */
+    public static boolean needs(RuleSet rs, GroupBy kind, ScoringEvent e) {
+        for (AggSpec s : rs.specs(kind)) {
+            boolean used =
+                    switch (s.kind) {
+                        case VELOCITY, NEW_VALUE -> s.filter.matches(e);
+                        case CHANGE_BEFORE_ORDER ->
+                                e.type == EventType.ACCOUNT_CHANGE
+                                        || e.type == EventType.ORDER_PLACED;
+                        default -> false;
+                    };
+            if (used) return true;
+        }
+        return false;
+    }
+
+    static void evaluate(
+            RuleSet rs,
+            GroupBy kind,
+            GroupState st,
+            ScoringEvent e,
+            boolean suppressActive,
+            List<Hit> out) {
+        long t = e.eventTime;
+        for (AggSpec s : rs.specs(kind)) {
+            switch (s.kind) {
+                case VELOCITY:
+                    velocity(rs, s, st, e, t, suppressActive, out);
+                    break;
+                case NEW_VALUE:
+                    newValue(rs, s, st, e, t, suppressActive, out);
+                    break;
+                case CHANGE_BEFORE_ORDER:
+                    changeBeforeOrder(rs, s, st, e, t, suppressActive, out);
+                    break;
+                default:
+                    break;
+            }
+        }
+    }
+
+    private static void velocity(
+            RuleSet rs,
+            AggSpec s,
+            GroupState st,
+            ScoringEvent e,
+            long t,
+            boolean suppress,
+            List<Hit> out) {
+        if (!s.filter.matches(e)) return;
+        if (s.aggregate == Aggregate.DISTINCT) {
+            String v = s.attribute.valueOf(e);
+            if (v == null) return;
+            st.touchValue(s, Hashing.fnv64(v), t, GroupState.DISTINCT_CAP);
+        } else {
+            long amount = s.aggregate == Aggregate.COUNT ? 1 : e.amountMinor;
+            st.addToBucket(s, t, amount);
+        }
+        // A late event also belongs to the windows that end at the newest time this key has seen;
+        // judging it only by the window ending at its own time would miss a burst whose newest
+        // event happened to arrive first.
+        long newest = st.newestTime(s);
+        for (Rule r : s.rules) {
+            if (suppress && r.mode() == RuleMode.ACTIVE) continue;
+            long w = r.window().toMillis();
+            long observed = observe(s, st, t - w, t);
+            if (newest > t && newest - w < t) {
+                observed = Math.max(observed, observe(s, st, newest - w, newest));
+            }
+            if (observed > r.threshold()) {
+                fire(
+                        rs,
+                        r,
+                        st,
+                        t,
+                        Long.toString(observed),
+                        Long.toString(r.threshold()),
+                        r.window(),
+                        out);
+            }
+        }
+    }
+
+    private static long observe(AggSpec s, GroupState st, long from, long to) {
+        return s.aggregate == Aggregate.DISTINCT
+                ? st.countValues(s, from, to)
+                : st.sumBuckets(s, from, to);
+    }
+
+    private static void newValue(
+            RuleSet rs,
+            AggSpec s,
+            GroupState st,
+            ScoringEvent e,
+            long t,
+            boolean suppress,
+            List<Hit> out) {
+        if (!s.filter.matches(e)) return;
+        String v = s.attribute.valueOf(e);
+        if (v == null) return;
+        long h = Hashing.fnv64(v);
+        for (Rule r : s.rules) {
+            if (suppress && r.mode() == RuleMode.ACTIVE) continue;
+            long from = t - r.history().toMillis();
+            int known = st.countValuesSince(s, from);
+            if (known > 0 && !st.hasValueSince(s, h, from)) {
+                // Countries are not personal identifiers; hashes are not worth showing to a rep.
+                String observed =
+                        s.attribute == Attribute.COUNTRY ? v : "a new " + s.attribute.words();
+                String threshold =
+                        known
+                                + " known "
+                                + s.attribute.words()
+                                + (known == 1 ? "" : "s")
+                                + " in "
+                                + Templates.words(r.history());
+                fire(rs, r, st, t, observed, threshold, r.history(), out);
+            }
+        }
+        st.touchValue(s, h, t, GroupState.HISTORY_CAP);
+    }
+
+    private static void changeBeforeOrder(
+            RuleSet rs,
+            AggSpec s,
+            GroupState st,
+            ScoringEvent e,
+            long t,
+            boolean suppress,
+            List<Hit> out) {
+        if (e.type == EventType.ACCOUNT_CHANGE) {
+            ChangeKind c = EventFilter.changeOf(e);
+            if (c != null) st.recordChange(s, c.ordinal(), t);
+            return;
+        }
+        if (e.type != EventType.ORDER_PLACED) return;
+        for (Rule r : s.rules) {
+            if (suppress && r.mode() == RuleMode.ACTIVE) continue;
+            int i = st.latestChange(s, r.changeMask(), t - r.window().toMillis(), t);
+            if (i < 0) continue;
+            String change =
+                    ChangeKind.values()[(int) st.val[i]].name().toLowerCase().replace('_', ' ');
+            String observed =
+                    change + " change " + Templates.words(t - st.time[i]) + " before the order";
+            if (t == st.time[i]) observed = change + " change at the time of the order";
+            fire(rs, r, st, t, observed, Templates.words(r.window()), r.window(), out);
+        }
+    }
+
+    static void fire(
+            RuleSet rs,
+            Rule r,
+            GroupState st,
+            long t,
+            String observed,
+            String threshold,
+            java.time.Duration window,
+            List<Hit> out) {
+        boolean repeat = st.recordFire(r.idHash(), t, rs.alertCooldownMillis());
+        Map<String, String> v = new HashMap<>(8);
+        v.put("observed", observed);
+        v.put("threshold", threshold);
+        v.put("ruleId", r.id());
+        if (window != null) v.put("window", Templates.words(window));
+        GroupBy g = r.groupBy() == null ? GroupBy.SESSION : r.groupBy();
+        v.put("groupBy", g.words());
+        if (r.attribute() != null) v.put("attribute", r.attribute().words());
+        else if (r.list() != null)
+            v.put("attribute", r.list().name().toLowerCase().replace('_', ' '));
+        out.add(
+                new Hit(
+                        r.id(),
+                        r.version(),
+                        r.mode(),
+                        r.weight(),
+                        Templates.render(r.description(), v),
+                        observed,
+                        threshold,
+                        g,
+                        repeat));
+    }
+}

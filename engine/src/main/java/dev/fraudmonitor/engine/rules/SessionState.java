@@ -1,0 +1,125 @@
+package dev.fraudmonitor.engine.rules;
+
+import dev.fraudmonitor.engine.event.ScoringEvent;
+import dev.fraudmonitor.model.EventType;
+
+/**
+ * What the session rules remember about one session: the facts bot checkout and mismatch rules
+ * need, plus a {@link GroupState} for SESSION-grouped velocity/new-value/change rules and for
+ * repeat detection of all session rules. A Flink POJO like {@link GroupState}.
+ */
+public class SessionState {
+    /** Null until a SESSION-grouped rule or a session rule fires. */
+    public GroupState group;
+
+    /** Number of events seen (0 = no session facts held). */
+    public int events;
+
+    public long firstEventTime;
+    public long lastEventTime;
+    public int pageViews;
+
+    /** The IP country of the session's latest event that carried one. */
+    public String lastIpCountry;
+
+    public long lastIpCountryTime;
+
+    /** When the session facts expire (lastEventTime + session timeout). */
+    public long factsExpireAt;
+
+    /**
+     * 64-bit hashes of the event ids this session has seen, an open-addressing table (0 = empty
+     * slot): the session stage's de-duplication, kept here so that a session is one state entry and
+     * not a map of id strings. Two different ids share a hash with a probability of about n² / 2⁶⁵
+     * for n ids, so a repeat is never missed and a new event is dropped in practice never.
+     */
+    public long[] seenIds;
+
+    public int seenCount;
+
+    public SessionState() {}
+
+    /** Records {@code eventId}; false when this session has already seen it. */
+    public boolean firstSighting(String eventId) {
+        long h = Hashing.fnv64(eventId);
+        if (h == 0) h = 1;
+        if (seenIds == null) {
+            seenIds = new long[8];
+        } else if ((seenCount + 1) * 2 > seenIds.length) {
+            long[] old = seenIds;
+            seenIds = new long[old.length * 2];
+            for (long v : old) {
+                if (v != 0) insert(v);
+            }
+        }
+        if (!insert(h)) return false;
+        seenCount++;
+        return true;
+    }
+
+    private boolean insert(long h) {
+        int mask = seenIds.length - 1;
+        int i = (int) (h ^ (h >>> 32)) & mask;
+        while (seenIds[i] != 0) {
+            if (seenIds[i] == h) return false;
+            i = (i + 1) & mask;
+        }
+        seenIds[i] = h;
+        return true;
+    }
+
+    GroupState group() {
+        if (group == null) group = new GroupState();
+        return group;
+    }
+
+    void observe(ScoringEvent e, RuleSet rs) {
+        long t = e.eventTime;
+        if (events == 0) {
+            firstEventTime = t;
+            lastEventTime = t;
+        } else {
+            if (t < firstEventTime) firstEventTime = t;
+            if (t > lastEventTime) lastEventTime = t;
+        }
+        events++;
+        if (e.type == EventType.PAGE_VIEW) pageViews++;
+        if (e.ipCountry != null && (lastIpCountry == null || t >= lastIpCountryTime)) {
+            lastIpCountry = e.ipCountry;
+            lastIpCountryTime = t;
+        }
+        factsExpireAt = lastEventTime + rs.sessionTimeoutMillis();
+    }
+
+    public boolean isEmpty() {
+        return events == 0 && (group == null || group.isEmpty());
+    }
+
+    /** When everything held now will have expired (0 if empty). */
+    public long nextExpiry() {
+        long g = group == null ? 0 : group.nextExpiry();
+        return Math.max(g, events == 0 ? 0 : factsExpireAt);
+    }
+
+    /**
+     * Drops session facts once the session has been idle for the session timeout, and grouped
+     * entries older than their retention.
+     *
+     * @return true when nothing is left
+     */
+    public boolean expire(long now, RuleSet rs) {
+        if (events > 0 && lastEventTime + rs.sessionTimeoutMillis() <= now) {
+            events = 0;
+            firstEventTime = 0;
+            lastEventTime = 0;
+            pageViews = 0;
+            lastIpCountry = null;
+            lastIpCountryTime = 0;
+            factsExpireAt = 0;
+        } else if (events > 0) {
+            factsExpireAt = lastEventTime + rs.sessionTimeoutMillis();
+        }
+        if (group != null && group.expire(now, rs)) group = null;
+        return isEmpty();
+    }
+}
