@@ -5,9 +5,11 @@ package dev.fraudmonitor.model;
  * (dead letters, exception messages, logs) can leak one, even when a producer sends one by mistake.
  *
  * <p>A PAN here is a maximal run of 13 to 19 digits (13 only when it starts with 4, as Visa's do)
- * that passes the Luhn check; a single space or dash may sit between two digits ({@code 4111 1111
- * 1111 1111}, {@code 4111-1111-1111-1111}). Runs shorter than 13 or longer than 19 digits are not
- * PANs. Hand-written scanner, no regex: it runs on every string of every event.
+ * that passes the Luhn check; a single space, dash, dot, underscore or tab may sit between two
+ * digits ({@code 4111 1111 1111 1111}, {@code 4111-1111-1111-1111}, {@code 4111.1111.1111.1111}).
+ * Text is scanned as decoded: a JSON-escaped number ({@code \u0034111...}) is found by scanning the
+ * parsed value, not the raw bytes (see {@link DeadLetter}). Runs shorter than 13 or longer than 19
+ * digits are not PANs. Hand-written scanner, no regex: it runs on every string of every event.
  *
  * <p>Identifiers are not card numbers: a run glued to a letter or underscore is part of a token (a
  * hex hash, {@code abc4111...}), and a separated run whose groups are not card-like (3 to 6 digits
@@ -125,8 +127,9 @@ public final class PanGuard {
         return c >= '0' && c <= '9';
     }
 
+    /** What people and systems put between a card's digit groups. */
     private static boolean isSeparator(char c) {
-        return c == ' ' || c == '-';
+        return c == ' ' || c == '-' || c == '.' || c == '_' || c == '\t';
     }
 
     /** Exclusive end of the digit run starting at the digit {@code start}. */

@@ -108,4 +108,22 @@ class DeadLetterTest {
         assertTrue(json.contains("\"receivedAt\":\"2026-01-31T12:00:01.500Z\""), json);
         assertEquals(d, Json.mapper().readValue(json, DeadLetter.class));
     }
+
+    @Test
+    void aCardNumberWrittenWithJsonEscapesIsMaskedInThePayload() {
+        // \\u0034 is "4": the raw bytes hold no digit run, the decoded text does.
+        byte[] raw =
+                "{\"eventId\":\"e\",\"note\":\"\\u0034111111111111111\"}"
+                        .getBytes(StandardCharsets.UTF_8);
+        DeadLetter d = DeadLetter.of(MISSING, "checkout.events", 0, 1L, NOW, raw, 1000);
+        assertEquals("{\"eventId\":\"e\",\"note\":\"411111******1111\"}", d.payload());
+        assertFalse(PanGuard.containsPan(DeadLetter.unescapeDigits(d.payload())));
+    }
+
+    @Test
+    void escapedDigitsAreMaskedInAPayloadThatIsNotJson() {
+        byte[] raw = "not json \\u0034111111111111111".getBytes(StandardCharsets.UTF_8);
+        DeadLetter d = DeadLetter.of(MISSING, "checkout.events", 0, 1L, NOW, raw, 1000);
+        assertEquals("not json 411111******1111", d.payload());
+    }
 }

@@ -104,8 +104,20 @@ class PanGuardTest {
     void doubleSeparatorsAndOtherSeparatorsBreakTheRun() {
         assertFalse(PanGuard.containsPan("4111  1111  1111  1111"));
         assertFalse(PanGuard.containsPan("4111--1111--1111--1111"));
-        assertFalse(PanGuard.containsPan("4111.1111.1111.1111"));
+        assertFalse(PanGuard.containsPan("4111..1111..1111..1111"));
         assertFalse(PanGuard.containsPan("4111/1111/1111/1111"));
+    }
+
+    @Test
+    void dotsUnderscoresAndTabsBetweenGroupsAreSeparatorsToo() {
+        assertTrue(PanGuard.containsPan("card 4111.1111.1111.1111"));
+        assertTrue(PanGuard.containsPan("card 4111_1111_1111_1111"));
+        assertTrue(PanGuard.containsPan("card 4111\t1111\t1111\t1111"));
+        assertEquals("4111.11**.****.1111", PanGuard.mask("4111.1111.1111.1111"));
+        assertEquals("4111_11**_****_1111", PanGuard.mask("4111_1111_1111_1111"));
+        // Still not inside identifiers: a run glued to letters or an underscore.
+        assertFalse(PanGuard.containsPan("order_4111111111111111"));
+        assertFalse(PanGuard.containsPan("4111111111111111abcdef0123456789"));
     }
 
     @Test

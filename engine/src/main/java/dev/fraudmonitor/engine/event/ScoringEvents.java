@@ -3,6 +3,7 @@ package dev.fraudmonitor.engine.event;
 import dev.fraudmonitor.model.AccountChangeData;
 import dev.fraudmonitor.model.CheckoutEvent;
 import dev.fraudmonitor.model.FieldEnteredData;
+import dev.fraudmonitor.model.IpAddresses;
 import dev.fraudmonitor.model.LoginData;
 import dev.fraudmonitor.model.OrderPlacedData;
 import dev.fraudmonitor.model.PageViewData;
@@ -20,7 +21,8 @@ public final class ScoringEvents {
         e.ingestTime = ingestTime;
         e.sessionId = c.sessionId();
         e.accountId = c.accountId();
-        e.ip = c.ip();
+        // One text per address, so grouping and the IP lists see one IP however it was written.
+        e.ip = IpAddresses.normalize(c.ip());
         e.ipCountry = c.ipCountry();
         e.userAgent = c.userAgent();
         e.deviceId = c.deviceId();

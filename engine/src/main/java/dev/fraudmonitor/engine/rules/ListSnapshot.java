@@ -1,6 +1,7 @@
 package dev.fraudmonitor.engine.rules;
 
 import dev.fraudmonitor.engine.event.ScoringEvent;
+import dev.fraudmonitor.model.IpAddresses;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -44,8 +45,7 @@ public final class ListSnapshot {
                     (k, v) -> {
                         Set<String> s = new HashSet<>();
                         for (String x : v) {
-                            if (x != null)
-                                s.add(k == ListKind.EMAIL_DOMAIN ? x.toLowerCase(Locale.ROOT) : x);
+                            if (x != null) s.add(canonical(k, x));
                         }
                         out.put(k, Collections.unmodifiableSet(s));
                     });
@@ -86,6 +86,15 @@ public final class ListSnapshot {
         if (value == null) return false;
         Set<String> s = m.get(kind);
         if (s == null) return false;
-        return s.contains(kind == ListKind.EMAIL_DOMAIN ? value.toLowerCase(Locale.ROOT) : value);
+        return s.contains(canonical(kind, value));
+    }
+
+    /** Email domains compare lower-cased, IPs in one text per address (as events carry them). */
+    private static String canonical(ListKind kind, String value) {
+        return switch (kind) {
+            case EMAIL_DOMAIN -> value.toLowerCase(Locale.ROOT);
+            case IP -> IpAddresses.normalize(value);
+            default -> value;
+        };
     }
 }
