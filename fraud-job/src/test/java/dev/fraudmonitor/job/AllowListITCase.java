@@ -114,7 +114,13 @@ public class AllowListITCase {
                     Session.guest("192.0.2.9", "US").as(c.account()).onDevice("old-" + c.device());
             traffic.add(order(before, now.minus(2, ChronoUnit.DAYS), c, "o-old-" + c.name()));
             // Now: a password change, then two orders from a new device.
-            Session s = new Session("s-" + c.name() + "-" + now.toEpochMilli(), c.account(), c.ip(), "US", c.device());
+            Session s =
+                    new Session(
+                            "s-" + c.name() + "-" + now.toEpochMilli(),
+                            c.account(),
+                            c.ip(),
+                            "US",
+                            c.device());
             sessionOf.put(s.sessionId(), c.name());
             traffic.add(s.accountChange(now.minusSeconds(600), ChangeKind.PASSWORD));
             traffic.add(order(s, now.minusSeconds(300), c, "o-1-" + c.name()));

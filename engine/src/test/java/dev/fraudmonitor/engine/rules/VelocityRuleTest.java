@@ -180,6 +180,32 @@ class VelocityRuleTest {
     }
 
     @Test
+    void aSumOfHugeAmountsStopsAtTheLargestLongInsteadOfWrappingNegative() {
+        RuleSet rs =
+                TestRules.set(
+                        "{\"id\":\"spend\",\"kind\":\"VELOCITY\",\"weight\":30,\"description\":\"{observed}\","
+                                + "\"groupBy\":\"CARD\",\"aggregate\":\"SUM\",\"sumOf\":\"AMOUNT\",\"window\":\"P1D\",\"threshold\":10000,"
+                                + "\"filter\":{\"types\":[\"ORDER_PLACED\"]}}");
+        GroupState st = new GroupState();
+        long huge = Long.MAX_VALUE / 2 + 1;
+        // Same bucket, then another: both the bucket and the window sum would wrap.
+        group(rs, GroupBy.CARD, st, Ev.order(T0, "s", huge).card("c").build());
+        group(rs, GroupBy.CARD, st, Ev.order(T0 + 1, "s", huge).card("c").build());
+        assertEquals(
+                Long.toString(Long.MAX_VALUE),
+                observed(
+                        group(
+                                rs,
+                                GroupBy.CARD,
+                                st,
+                                Ev.order(T0 + min(30), "s", huge).card("c").build()),
+                        "spend"));
+        assertEquals(Long.MAX_VALUE, GroupState.saturatingAdd(Long.MAX_VALUE, 1));
+        assertEquals(Long.MIN_VALUE, GroupState.saturatingAdd(Long.MIN_VALUE, -1));
+        assertEquals(5, GroupState.saturatingAdd(2, 3));
+    }
+
+    @Test
     void sumAddsAmounts() {
         RuleSet rs =
                 TestRules.set(

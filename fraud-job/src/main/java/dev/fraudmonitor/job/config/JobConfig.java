@@ -189,13 +189,6 @@ public final class JobConfig implements Serializable {
                     "a partition without events for this long stops holding the watermark back",
                     "a positive duration like PT30S",
                     Parsers::positiveDuration);
-    public static final Option<Duration> SESSION_TTL =
-            add(
-                    "session.ttl",
-                    "PT2H",
-                    "session state (de-duplication, session facts, alert cooldown) is kept this long after the session's last event",
-                    "a positive duration like PT2H",
-                    Parsers::positiveDuration);
     public static final Option<Integer> EVENT_MAX_BYTES =
             add(
                     "event.max-bytes",
