@@ -1,20 +1,24 @@
 package dev.fraudmonitor.engine;
 
 import dev.fraudmonitor.engine.event.ScoringEvent;
+import dev.fraudmonitor.engine.rules.GroupBy;
 import dev.fraudmonitor.engine.rules.Hit;
 import dev.fraudmonitor.model.EventType;
 
 /**
- * What the decision step receives for a session: a rule that fired ({@link Kind#RULE_HIT}), or the
+ * What the decision step receives for a session: a rule that fired ({@link Kind#RULE_HIT}), the
  * notice that an order was placed ({@link Kind#ORDER_PLACED}), which a later HOLD needs even when
- * no rule fired on the order itself.
+ * no rule fired on the order itself, or a rule that fired in another session sharing an account,
+ * device, card or shipping address with this one ({@link Kind#LINKED_HIT}, from {@link
+ * EntityStep}).
  *
  * <p>One flat class, not a hierarchy: Flink serializes it with its POJO serializer, no Kryo.
  */
 public class DecisionInput {
     public enum Kind {
         RULE_HIT,
-        ORDER_PLACED
+        ORDER_PLACED,
+        LINKED_HIT
     }
 
     public Kind kind;
@@ -28,6 +32,19 @@ public class DecisionInput {
     public String cardBin;
     public String cardLast4;
     public long ruleSetVersion;
+
+    // The entities of the triggering event, for linking sessions (EntityStep); may be null.
+    public String deviceId;
+    public String cardHash;
+    public String shippingAddressHash;
+
+    // LINKED_HIT only: the session the rule fired in, and what links the two ("account").
+    public String linkedSessionId;
+    public String linkedBy;
+
+    // LINKED_HIT only: the incident the linking entity belongs to, and when it started.
+    public String caseId;
+    public long caseStart;
 
     // RULE_HIT only.
     public String ruleId;
@@ -71,10 +88,19 @@ public class DecisionInput {
         m.cardBin = e.cardBin;
         m.cardLast4 = e.cardLast4;
         m.ruleSetVersion = ruleSetVersion;
+        m.deviceId = e.deviceId;
+        m.cardHash = e.cardHash;
+        m.shippingAddressHash = GroupBy.SHIPPING_ADDRESS.keyOf(e);
         return m;
     }
 
+    /** A rule that fired in this session. */
     public boolean isRuleHit() {
         return kind == Kind.RULE_HIT;
+    }
+
+    /** A rule that fired, in this session or a linked one. */
+    public boolean isAnyHit() {
+        return kind == Kind.RULE_HIT || kind == Kind.LINKED_HIT;
     }
 }

@@ -25,6 +25,14 @@ public class DecisionState {
      */
     public boolean[] repeats = new boolean[0];
 
+    /** True while the rule is known only from another session linked through an entity. */
+    public boolean[] linked = new boolean[0];
+
+    /** The incident this session belongs to, and when that incident started (event time). */
+    public String caseId;
+
+    public long caseStart;
+
     public String[] orderIds = new String[0];
     public boolean[] held = new boolean[0];
 
@@ -45,15 +53,23 @@ public class DecisionState {
         return -1;
     }
 
-    void putRule(
+    /**
+     * Records that a rule fired, here or ({@code linkedHit}) in a linked session.
+     *
+     * @return true when this is news: a rule not known before, or one known only from a linked
+     *     session that now fired here
+     */
+    boolean putRule(
             String ruleId,
             int version,
             int weight,
             String text,
             String obs,
             String threshold,
-            boolean repeat) {
+            boolean repeat,
+            boolean linkedHit) {
         int i = indexOfRule(ruleId);
+        boolean news;
         if (i < 0) {
             i = ruleIds.length;
             ruleIds = Arrays.copyOf(ruleIds, i + 1);
@@ -63,16 +79,25 @@ public class DecisionState {
             observed = Arrays.copyOf(observed, i + 1);
             thresholds = Arrays.copyOf(thresholds, i + 1);
             repeats = Arrays.copyOf(repeats, i + 1);
+            linked = Arrays.copyOf(linked, i + 1);
             ruleIds[i] = ruleId;
-            repeats[i] = repeat;
+            // Evidence from another session repeats what that session was told already.
+            repeats[i] = repeat || linkedHit;
+            linked[i] = linkedHit;
+            news = true;
+        } else if (linkedHit) {
+            return false; // known already, from this session or another
         } else {
-            repeats[i] = repeats[i] && repeat;
+            news = linked[i];
+            repeats[i] = linked[i] ? repeat : repeats[i] && repeat;
+            linked[i] = false;
         }
         ruleVersions[i] = version;
         weights[i] = weight;
         texts[i] = text;
         observed[i] = obs;
         thresholds[i] = threshold;
+        return news;
     }
 
     boolean addOrder(String orderId) {

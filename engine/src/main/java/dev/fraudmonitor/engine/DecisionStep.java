@@ -59,8 +59,36 @@ public final class DecisionStep {
 
     /** Applies one input to the session's state {@code st} (updated in place). */
     public static Decision apply(RuleSet rs, String sessionId, DecisionState st, DecisionInput m) {
-        if (m.isRuleHit() && RuleMode.SHADOW.name().equals(m.mode)) {
+        if (m.isAnyHit() && RuleMode.SHADOW.name().equals(m.mode)) {
             return Decision.SHADOW;
+        }
+        if (st.caseId == null) {
+            st.caseId = EntityStep.caseIdOf(sessionId);
+            st.caseStart = m.eventTime;
+        }
+        if (m.eventTime > st.lastEventTime) {
+            st.lastEventTime = m.eventTime;
+        }
+        if (m.kind == DecisionInput.Kind.LINKED_HIT) {
+            // The incident started where it was first seen: one case id for all its sessions.
+            if (m.caseId != null
+                    && (m.caseStart < st.caseStart
+                            || (m.caseStart == st.caseStart
+                                    && m.caseId.compareTo(st.caseId) < 0))) {
+                st.caseId = m.caseId;
+                st.caseStart = m.caseStart;
+            }
+            boolean news =
+                    st.putRule(
+                            m.ruleId,
+                            m.ruleVersion,
+                            m.weight,
+                            "In another session with the same " + m.linkedBy + ": " + m.text,
+                            m.observed,
+                            m.threshold,
+                            true,
+                            true);
+            return news ? decide(rs, sessionId, st, m, false) : Decision.NO_ACTION;
         }
         if (m.accountId != null) {
             st.accountId = m.accountId;
@@ -80,10 +108,14 @@ public final class DecisionStep {
         }
         if (m.isRuleHit()) {
             st.putRule(
-                    m.ruleId, m.ruleVersion, m.weight, m.text, m.observed, m.threshold, m.repeat);
-        }
-        if (m.eventTime > st.lastEventTime) {
-            st.lastEventTime = m.eventTime;
+                    m.ruleId,
+                    m.ruleVersion,
+                    m.weight,
+                    m.text,
+                    m.observed,
+                    m.threshold,
+                    m.repeat,
+                    false);
         }
         return decide(rs, sessionId, st, m, newOrder);
     }
@@ -117,7 +149,11 @@ public final class DecisionStep {
         if (action == null) {
             return Decision.NO_ACTION;
         }
+        if (!ownEvidenceMatters(rs, st, active, action)) {
+            return Decision.NO_ACTION;
+        }
         String rulesKey = String.join(",", Arrays.stream(st.ruleIds).sorted().toList());
+        String ownKey = ownRulesKey(st);
         boolean unheldOrder = false;
         for (boolean h : st.held) {
             unheldOrder |= !h;
@@ -132,15 +168,15 @@ public final class DecisionStep {
             change = null;
         } else if (action == Action.HOLD && !Action.HOLD.name().equals(st.lastAction)) {
             change = "escalated from " + st.lastAction + " to HOLD";
-        } else if (!isSubset(rulesKey, st.lastRules)) {
-            change = "new evidence: " + String.join(", ", newRules(rulesKey, st.lastRules));
+        } else if (!ownKey.isEmpty() && !isSubset(ownKey, st.lastRules)) {
+            change = "new evidence: " + String.join(", ", newRules(ownKey, st.lastRules));
         } else if (action == Action.HOLD && unheldOrder) {
             change = "another order in this session held";
         } else if (m.isRuleHit()
                 && m.eventTime - st.lastAlertTime >= rs.alertCooldown().toMillis()) {
             change = "still firing after the " + rs.alertCooldown() + " cooldown";
         } else {
-            // An order notice that adds nothing is not a suppressed alert: no rule fired on it.
+            // An order notice or a linked hit that adds nothing is not a suppressed alert.
             return m.isRuleHit() || newOrder ? Decision.SUPPRESSED : Decision.NO_ACTION;
         }
 
@@ -166,7 +202,8 @@ public final class DecisionStep {
                         st.lastAlertId,
                         change,
                         shownBin(st.cardBin),
-                        st.cardLast4);
+                        st.cardLast4,
+                        st.caseId);
         List<Hold> holds = new ArrayList<>(1);
         if (action == Action.HOLD) {
             for (int i = 0; i < st.orderIds.length; i++) {
@@ -184,15 +221,50 @@ public final class DecisionStep {
                                     at,
                                     null,
                                     null,
-                                    null));
+                                    null,
+                                    st.caseId));
                 }
             }
         }
         st.lastAlertId = alertId;
         st.lastAction = action.name();
-        st.lastRules = rulesKey;
+        st.lastRules = ownKey;
         st.lastAlertTime = m.eventTime;
         return new Decision(Outcome.ALERT, alert, holds);
+    }
+
+    /**
+     * Linked evidence adds to a session's own, never stands in for it: a session where no rule
+     * fired (the account owner's next visit after a takeover elsewhere, say) is not alerted for
+     * another session's hits; and when the linked evidence alone reaches review, that session was
+     * alerted already, so this one is alerted only for a HOLD or its own review.
+     */
+    private static boolean ownEvidenceMatters(
+            RuleSet rs, DecisionState st, List<Hit> active, Action action) {
+        List<Hit> own = new ArrayList<>(active.size());
+        List<Hit> linkedOnly = new ArrayList<>(active.size());
+        for (int i = 0; i < active.size(); i++) {
+            (st.linked[i] ? linkedOnly : own).add(active.get(i));
+        }
+        if (linkedOnly.isEmpty()) {
+            return true;
+        }
+        if (own.isEmpty()) {
+            return false;
+        }
+        return action == Action.HOLD
+                || Scorer.score(own) >= rs.reviewThreshold()
+                || Scorer.score(linkedOnly) < rs.reviewThreshold();
+    }
+
+    /** The rules that fired in this session itself, sorted, comma-separated. */
+    private static String ownRulesKey(DecisionState st) {
+        List<String> own = new ArrayList<>();
+        for (int i = 0; i < st.ruleIds.length; i++) {
+            if (!st.linked[i]) own.add(st.ruleIds[i]);
+        }
+        own.sort(null);
+        return String.join(",", own);
     }
 
     static String shownBin(String bin) {

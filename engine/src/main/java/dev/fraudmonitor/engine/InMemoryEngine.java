@@ -45,6 +45,9 @@ public final class InMemoryEngine {
     private final Map<String, SessionState> sessions = new HashMap<>();
     private final Map<String, GroupState> groups = new HashMap<>();
     private final Map<String, DecisionState> decisions = new HashMap<>();
+    private final Map<String, EntityState> entities = new HashMap<>();
+    private final EntityStep entityStep = new EntityStep();
+    private final List<DecisionInput> linked = new ArrayList<>();
     private final List<DecisionInput> pending = new ArrayList<>();
     private final int expiryEvery;
     private long newestEventTime = Long.MIN_VALUE;
@@ -82,14 +85,28 @@ public final class InMemoryEngine {
             }
         }
         for (DecisionInput input : pending) {
-            listener.input(input);
-            DecisionState st = decisions.computeIfAbsent(input.sessionId, k -> new DecisionState());
-            DecisionStep.Decision d = DecisionStep.apply(now.rules(), input.sessionId, st, input);
-            switch (d.outcome()) {
-                case ALERT -> listener.decided(d.alert(), d.holds());
-                case SUPPRESSED -> listener.suppressed(input);
-                default -> {}
+            for (EntityCopy copy : EntityStep.copies(input)) {
+                EntityState entity = entities.computeIfAbsent(copy.key, k -> new EntityState());
+                linked.clear();
+                linked.addAll(entityStep.apply(now.rules(), entity, copy));
+                if (entity.isEmpty()) {
+                    entities.remove(copy.key);
+                }
+                for (DecisionInput next : linked) {
+                    decide(now.rules(), next);
+                }
             }
+        }
+    }
+
+    private void decide(RuleSet rs, DecisionInput input) {
+        listener.input(input);
+        DecisionState st = decisions.computeIfAbsent(input.sessionId, k -> new DecisionState());
+        DecisionStep.Decision d = DecisionStep.apply(rs, input.sessionId, st, input);
+        switch (d.outcome()) {
+            case ALERT -> listener.decided(d.alert(), d.holds());
+            case SUPPRESSED -> listener.suppressed(input);
+            default -> {}
         }
     }
 
@@ -103,6 +120,7 @@ public final class InMemoryEngine {
             }
         }
         decisions.values().removeIf(st -> DecisionStep.expiresAt(rs, st) <= now);
+        entities.values().removeIf(st -> EntityStep.expire(rs, st, now));
     }
 
     /** Events accepted so far, repeats included. */
@@ -121,5 +139,9 @@ public final class InMemoryEngine {
 
     public Map<String, DecisionState> decisions() {
         return decisions;
+    }
+
+    public Map<String, EntityState> entities() {
+        return entities;
     }
 }

@@ -1,12 +1,15 @@
 package dev.fraudmonitor.job;
 
 import dev.fraudmonitor.engine.DecisionInput;
+import dev.fraudmonitor.engine.EntityCopy;
+import dev.fraudmonitor.engine.EntityStep;
 import dev.fraudmonitor.engine.GroupCopy;
 import dev.fraudmonitor.engine.event.ScoringEvent;
 import dev.fraudmonitor.job.config.JobConfig;
 import dev.fraudmonitor.job.event.DecodeResult;
 import dev.fraudmonitor.job.event.Output;
 import dev.fraudmonitor.job.operators.DecisionStage;
+import dev.fraudmonitor.job.operators.EntityStage;
 import dev.fraudmonitor.job.operators.GroupStage;
 import dev.fraudmonitor.job.operators.SessionStage;
 import dev.fraudmonitor.job.operators.StageRules;
@@ -56,9 +59,23 @@ public final class FraudTopology {
                         .name("group: velocity and history rules")
                         .uid("group-stage");
 
+        DataStream<DecisionInput> hits = copies.getSideOutput(SessionStage.HITS).union(groupHits);
+
+        // Every input passes the entity stage, which puts the linked sessions' hits before it.
+        SingleOutputStreamOperator<DecisionInput> decisionInputs =
+                hits.flatMap(
+                                (DecisionInput in, Collector<EntityCopy> out) ->
+                                        EntityStep.copies(in).forEach(out::collect),
+                                TypeInformation.of(EntityCopy.class))
+                        .name("entity fan-out")
+                        .uid("entity-fan-out")
+                        .keyBy(c -> c.key, TypeInformation.of(String.class))
+                        .process(new EntityStage(config, rules))
+                        .name("entity: risk across sessions, cases")
+                        .uid("entity-stage");
+
         SingleOutputStreamOperator<Output> alerts =
-                copies.getSideOutput(SessionStage.HITS)
-                        .union(groupHits)
+                decisionInputs
                         .keyBy(h -> h.sessionId, TypeInformation.of(String.class))
                         .process(new DecisionStage(config, rules))
                         .name("decision: score, alert, hold")

@@ -188,6 +188,25 @@ public class DefaultRulesITCase {
     }
 
     @Test
+    void aTakeoverSplitOverTwoSessionsIsHeldWithOneCase() {
+        assertCaught(
+                Scenarios.splitTakeover(),
+                Action.HOLD,
+                "credential-change-before-order",
+                "new-device-for-account");
+        ScenarioEvents replay = REPLAYS.get(Scenarios.splitTakeover().name());
+        List<Alert> alerts = new ArrayList<>();
+        for (String s : replay.judgedSessions()) {
+            alerts.addAll(ALERTS.getOrDefault(s, List.of()));
+        }
+        assertTrue(alerts.size() <= 2, "at most two alerts for the incident: " + describe(alerts));
+        assertEquals(
+                1,
+                alerts.stream().map(Alert::caseId).distinct().count(),
+                "one case: " + describe(alerts));
+    }
+
+    @Test
     void cardTestingIsSentToReview() {
         assertCaught(
                 Scenarios.cardTesting(),

@@ -14,6 +14,9 @@ import java.util.List;
  * @param change what changed compared with the superseded alert, in words; may be null
  * @param cardBin may be null; never a full card number
  * @param cardLast4 may be null
+ * @param caseId the incident this alert belongs to: alerts of sessions linked through an account,
+ *     device, card or shipping address within the entity horizon share it; null from a job before
+ *     cases (consumers then link alerts themselves)
  */
 public record Alert(
         String alertId,
@@ -28,7 +31,8 @@ public record Alert(
         String supersedes,
         String change,
         String cardBin,
-        String cardLast4) {
+        String cardLast4,
+        String caseId) {
     public Alert {
         reasons = reasons == null ? List.of() : List.copyOf(reasons);
     }

@@ -11,6 +11,7 @@ import java.util.List;
  * @param releasedBy null while held
  * @param releaseReason null while held
  * @param releasedAt null while held
+ * @param caseId the incident of the alert that placed the hold (see {@link Alert#caseId()})
  */
 public record Hold(
         String orderId,
@@ -23,7 +24,8 @@ public record Hold(
         Instant createdAt,
         String releasedBy,
         String releaseReason,
-        Instant releasedAt) {
+        Instant releasedAt,
+        String caseId) {
     public Hold {
         reasons = reasons == null ? List.of() : List.copyOf(reasons);
     }

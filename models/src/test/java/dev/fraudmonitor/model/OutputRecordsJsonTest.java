@@ -39,7 +39,8 @@ class OutputRecordsJsonTest {
                         "al-0",
                         "score 60 -> 87",
                         "411111",
-                        "1111");
+                        "1111",
+                        null);
         String json = Json.mapper().writeValueAsString(a);
         assertTrue(json.contains("\"createdAt\":\"2026-01-31T12:00:00Z\""), json);
         assertTrue(json.contains("\"action\":\"HOLD\""), json);
@@ -59,6 +60,7 @@ class OutputRecordsJsonTest {
                         40,
                         12L,
                         REASONS,
+                        null,
                         null,
                         null,
                         null,
@@ -87,11 +89,13 @@ class OutputRecordsJsonTest {
                         null,
                         null,
                         null,
+                        null,
                         null);
         mutable.clear();
         assertEquals(2, a.reasons().size());
         assertThrows(UnsupportedOperationException.class, () -> a.reasons().clear());
-        Hold h = new Hold("o", "s", null, "al", HoldStatus.HELD, 1, null, T, null, null, null);
+        Hold h =
+                new Hold("o", "s", null, "al", HoldStatus.HELD, 1, null, T, null, null, null, null);
         assertEquals(List.of(), h.reasons());
     }
 
@@ -107,6 +111,7 @@ class OutputRecordsJsonTest {
                         87,
                         REASONS,
                         T,
+                        null,
                         null,
                         null,
                         null);
@@ -129,7 +134,8 @@ class OutputRecordsJsonTest {
                         T,
                         "rep-42",
                         "customer verified by phone",
-                        Instant.parse("2026-01-31T12:30:00.250Z"));
+                        Instant.parse("2026-01-31T12:30:00.250Z"),
+                        null);
         String json = Json.mapper().writeValueAsString(h);
         assertTrue(json.contains("\"status\":\"RELEASED\""), json);
         assertTrue(json.contains("\"releasedAt\":\"2026-01-31T12:30:00.250Z\""), json);

@@ -25,23 +25,40 @@ final class AggSpec {
     /** The enabled rules reading it, in rule-set order. */
     final List<Rule> rules;
 
+    /** RATIO: the key suffixes of its two counts; the rules are judged with the numerator. */
+    static final String DENOMINATOR = "|den";
+
+    static final String NUMERATOR = "|num";
+
+    /** RATIO: whether this is the numerator count (the rules are judged on its events). */
+    final boolean numerator;
+
     AggSpec(String key, List<Rule> rules) {
         this.key = key;
         this.id = Hashing.fnv32(key);
         Rule first = rules.get(0);
         this.kind = first.kind();
         this.groupBy = first.groupBy();
-        this.aggregate = first.aggregate();
         this.attribute = first.attribute();
-        this.filter = first.filter();
         this.rules = List.copyOf(rules);
+        this.numerator = key.endsWith(NUMERATOR);
+        if (kind == RuleKind.RATIO) {
+            this.aggregate = Aggregate.COUNT;
+            this.filter = numerator ? first.filter() : first.denominator();
+        } else {
+            this.aggregate = first.aggregate();
+            this.filter = first.filter();
+        }
         long minWindow = Long.MAX_VALUE;
         long maxWindow = 0;
         for (Rule r : rules) {
-            minWindow = Math.min(minWindow, r.retentionMillis());
+            // A ratio's current window sets the bucket width; its baseline, how long they last.
+            long shortest = kind == RuleKind.RATIO ? r.window().toMillis() : r.retentionMillis();
+            minWindow = Math.min(minWindow, shortest);
             maxWindow = Math.max(maxWindow, r.retentionMillis());
         }
-        if (kind == RuleKind.VELOCITY && aggregate != Aggregate.DISTINCT) {
+        if ((kind == RuleKind.VELOCITY && aggregate != Aggregate.DISTINCT)
+                || kind == RuleKind.RATIO) {
             this.widthMillis = bucketWidth(minWindow, maxWindow);
             // Keep one extra bucket: the oldest bucket of a window may start before its edge.
             this.retentionMillis = maxWindow + widthMillis;
@@ -64,7 +81,14 @@ final class AggSpec {
     static List<AggSpec> of(List<Rule> enabledGroupedRules) {
         java.util.LinkedHashMap<String, List<Rule>> byKey = new java.util.LinkedHashMap<>();
         for (Rule r : enabledGroupedRules) {
-            byKey.computeIfAbsent(r.aggregateKey(), k -> new ArrayList<>()).add(r);
+            if (r.kind() == RuleKind.RATIO) {
+                // The denominator first: when the numerator's rules are judged, both are counted.
+                byKey.computeIfAbsent(r.aggregateKey() + DENOMINATOR, k -> new ArrayList<>())
+                        .add(r);
+                byKey.computeIfAbsent(r.aggregateKey() + NUMERATOR, k -> new ArrayList<>()).add(r);
+            } else {
+                byKey.computeIfAbsent(r.aggregateKey(), k -> new ArrayList<>()).add(r);
+            }
         }
         List<AggSpec> out = new ArrayList<>();
         byKey.forEach((k, rs) -> out.add(new AggSpec(k, rs)));

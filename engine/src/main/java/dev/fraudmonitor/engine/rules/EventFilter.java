@@ -10,11 +10,13 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Which events a rule looks at: event types, outcome, field kind, change kinds. Empty parts match
- * everything. Immutable.
+ * Which events a rule looks at: event types, outcome, field kind, change kinds, amount range (minor
+ * units, inclusive; events without an amount never match a range). Empty parts match everything.
+ * Immutable.
  */
 public final class EventFilter {
-    public static final EventFilter ANY = new EventFilter(null, null, null, null);
+    public static final EventFilter ANY =
+            new EventFilter(null, null, null, null, 0, Long.MAX_VALUE);
 
     private final Set<EventType> types;
     private final String outcome;
@@ -22,9 +24,23 @@ public final class EventFilter {
     private final Set<ChangeKind> changes;
     private final int typeMask;
     private final int changeMask;
+    private final long minAmount;
+    private final long maxAmount;
 
     public EventFilter(
             Set<EventType> types, String outcome, FieldKind field, Set<ChangeKind> changes) {
+        this(types, outcome, field, changes, 0, Long.MAX_VALUE);
+    }
+
+    public EventFilter(
+            Set<EventType> types,
+            String outcome,
+            FieldKind field,
+            Set<ChangeKind> changes,
+            long minAmount,
+            long maxAmount) {
+        this.minAmount = minAmount;
+        this.maxAmount = maxAmount;
         this.types =
                 types == null || types.isEmpty()
                         ? Collections.emptySet()
@@ -53,7 +69,27 @@ public final class EventFilter {
             ChangeKind c = changeOf(e);
             if (c == null || (changeMask & (1 << c.ordinal())) == 0) return false;
         }
+        if (hasAmountRange()
+                && (!hasAmount(e) || e.amountMinor < minAmount || e.amountMinor > maxAmount)) {
+            return false;
+        }
         return true;
+    }
+
+    private boolean hasAmountRange() {
+        return minAmount > 0 || maxAmount < Long.MAX_VALUE;
+    }
+
+    private static boolean hasAmount(ScoringEvent e) {
+        return e.type == EventType.ORDER_PLACED || e.type == EventType.PAYMENT_ATTEMPT;
+    }
+
+    public long minAmount() {
+        return minAmount;
+    }
+
+    public long maxAmount() {
+        return maxAmount;
     }
 
     static ChangeKind changeOf(ScoringEvent e) {
@@ -79,12 +115,17 @@ public final class EventFilter {
     }
 
     public boolean isAny() {
-        return typeMask == 0 && outcome == null && field == null && changeMask == 0;
+        return typeMask == 0
+                && outcome == null
+                && field == null
+                && changeMask == 0
+                && !hasAmountRange();
     }
 
     /** Stable text identifying the filter, part of an aggregate's identity. */
     String canonical() {
-        return "t" + typeMask + ",o" + outcome + ",f" + field + ",c" + changeMask;
+        String c = "t" + typeMask + ",o" + outcome + ",f" + field + ",c" + changeMask;
+        return hasAmountRange() ? c + ",a" + minAmount + "-" + maxAmount : c;
     }
 
     @Override
@@ -94,7 +135,7 @@ public final class EventFilter {
 
     @Override
     public int hashCode() {
-        return Objects.hash(typeMask, outcome, field, changeMask);
+        return Objects.hash(typeMask, outcome, field, changeMask, minAmount, maxAmount);
     }
 
     @Override

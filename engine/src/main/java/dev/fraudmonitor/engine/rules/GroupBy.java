@@ -12,7 +12,14 @@ public enum GroupBy {
     USERNAME,
     EMAIL,
     SHIPPING_ADDRESS,
-    SESSION;
+    SESSION,
+    /** The card's issuer range (first digits), for attacks spread over the cards of one BIN. */
+    BIN,
+    /** The whole site: one key, for site-wide counts and baselines. */
+    GLOBAL;
+
+    /** The one key of {@link #GLOBAL}. */
+    public static final String SITE = "site";
 
     /** The event's key for this grouping, or null when the event does not carry it. */
     public String keyOf(ScoringEvent e) {
@@ -33,6 +40,10 @@ public enum GroupBy {
                 return Attribute.SHIPPING_ADDRESS.valueOf(e);
             case SESSION:
                 return e.sessionId;
+            case BIN:
+                return e.cardBin;
+            case GLOBAL:
+                return SITE;
             default:
                 throw new AssertionError(this);
         }

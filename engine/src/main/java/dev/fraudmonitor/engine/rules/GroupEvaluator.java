@@ -41,7 +41,8 @@ public final class GroupEvaluator {
         for (AggSpec s : rs.specs(kind)) {
             boolean used =
                     switch (s.kind) {
-                        case VELOCITY, NEW_VALUE -> s.filter.matches(e);
+                        case VELOCITY, NEW_VALUE, RATIO, FIRST_SEEN -> s.filter.matches(e);
+                        case SEQUENCE -> anyStep(s, e);
                         case CHANGE_BEFORE_ORDER ->
                                 e.type == EventType.ACCOUNT_CHANGE
                                         || e.type == EventType.ORDER_PLACED;
@@ -70,6 +71,15 @@ public final class GroupEvaluator {
                     break;
                 case CHANGE_BEFORE_ORDER:
                     changeBeforeOrder(rs, s, st, e, t, suppressActive, out);
+                    break;
+                case RATIO:
+                    ratio(rs, s, st, e, t, suppressActive, out);
+                    break;
+                case FIRST_SEEN:
+                    firstSeen(rs, s, st, e, t, suppressActive, out);
+                    break;
+                case SEQUENCE:
+                    sequence(rs, s, st, e, t, suppressActive, out);
                     break;
                 default:
                     break;
@@ -182,6 +192,130 @@ public final class GroupEvaluator {
                     change + " change " + Templates.words(t - st.time[i]) + " before the order";
             if (t == st.time[i]) observed = change + " change at the time of the order";
             fire(rs, r, st, t, observed, Templates.words(r.window()), r.window(), out);
+        }
+    }
+
+    private static boolean anyStep(AggSpec s, ScoringEvent e) {
+        for (EventFilter step : s.rules.get(0).steps()) {
+            if (step.matches(e)) return true;
+        }
+        return false;
+    }
+
+    /**
+     * Counts the event in its count (numerator or denominator); on a numerator event, judges the
+     * share now against the share over the baseline (the baseline includes now).
+     */
+    private static void ratio(
+            RuleSet rs,
+            AggSpec s,
+            GroupState st,
+            ScoringEvent e,
+            long t,
+            boolean suppress,
+            List<Hit> out) {
+        if (!s.filter.matches(e)) return;
+        st.addToBucket(s, t, 1);
+        if (!s.numerator) return;
+        for (Rule r : s.rules) {
+            if (suppress && r.mode() == RuleMode.ACTIVE) continue;
+            AggSpec den = rs.spec(Hashing.fnv32(r.aggregateKey() + AggSpec.DENOMINATOR));
+            if (den == null) continue;
+            long w = r.window().toMillis();
+            long b = r.history().toMillis();
+            long num = st.sumBuckets(s, t - w, t);
+            if (num < r.minCount()) continue;
+            long all = Math.max(num, st.sumBuckets(den, t - w, t));
+            long numBase = st.sumBuckets(s, t - b, t);
+            long allBase = Math.max(numBase, st.sumBuckets(den, t - b, t));
+            // share now / share over the baseline, in percent: (num/all) / (numBase/allBase).
+            double now = num / (double) all;
+            double base = numBase / (double) allBase;
+            long percent = base <= 0 ? Long.MAX_VALUE : Math.round(100.0 * now / base);
+            if (percent > r.threshold()) {
+                String observed =
+                        num
+                                + " of "
+                                + all
+                                + " in "
+                                + Templates.words(r.window())
+                                + " ("
+                                + Math.round(100.0 * now)
+                                + " %, against "
+                                + Math.round(100.0 * base)
+                                + " % over "
+                                + Templates.words(r.history())
+                                + ")";
+                String threshold = (r.threshold() / 100.0) + " times the share over the baseline";
+                fire(rs, r, st, t, observed, threshold, r.window(), out);
+            }
+        }
+    }
+
+    /** An account, card or device first seen (on the filter's events) less than the window ago. */
+    private static void firstSeen(
+            RuleSet rs,
+            AggSpec s,
+            GroupState st,
+            ScoringEvent e,
+            long t,
+            boolean suppress,
+            List<Hit> out) {
+        if (!s.filter.matches(e)) return;
+        long first = st.firstSeen(s, t);
+        long age = t - first;
+        for (Rule r : s.rules) {
+            if (suppress && r.mode() == RuleMode.ACTIVE) continue;
+            if (age < r.window().toMillis()) {
+                String observed =
+                        age == 0 ? "first seen now" : "first seen " + Templates.words(age) + " ago";
+                fire(
+                        rs,
+                        r,
+                        st,
+                        t,
+                        observed,
+                        "at least " + Templates.words(r.window()) + " old",
+                        r.window(),
+                        out);
+            }
+        }
+    }
+
+    /** The steps in order within the window, judged when the last one happens. */
+    private static void sequence(
+            RuleSet rs,
+            AggSpec s,
+            GroupState st,
+            ScoringEvent e,
+            long t,
+            boolean suppress,
+            List<Hit> out) {
+        Rule r = s.rules.get(0);
+        List<EventFilter> steps = r.steps();
+        long w = r.window().toMillis();
+        // From the last step back, so one event never completes two steps at once.
+        for (int k = steps.size() - 1; k >= 0; k--) {
+            if (!steps.get(k).matches(e)) continue;
+            if (k == 0) {
+                st.advanceSequence(s, 0, t, t);
+                continue;
+            }
+            long start = st.sequenceStart(s, k - 1, t - w);
+            if (start == Long.MIN_VALUE) continue;
+            if (k < steps.size() - 1) {
+                st.advanceSequence(s, k, start, t);
+            } else if (!(suppress && r.mode() == RuleMode.ACTIVE)) {
+                fire(
+                        rs,
+                        r,
+                        st,
+                        t,
+                        steps.size() + " steps in " + Templates.words(t - start),
+                        "not within " + Templates.words(r.window()),
+                        r.window(),
+                        out);
+            }
         }
     }
 

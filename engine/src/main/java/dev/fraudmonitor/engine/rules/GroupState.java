@@ -261,6 +261,62 @@ public class GroupState {
         return best;
     }
 
+    // ---- first sighting ----
+
+    /**
+     * The first time this key was seen for the aggregate, recording a sighting at {@code t}. One
+     * entry: its time is the last sighting (the entry lasts the retention after it), its value the
+     * first.
+     */
+    long firstSeen(AggSpec s, long t) {
+        int n = size();
+        for (int i = 0; i < n; i++) {
+            if (spec[i] != s.id) continue;
+            if (t > time[i]) time[i] = t;
+            if (t < val[i]) val[i] = t;
+            extend(time[i] + s.retentionMillis);
+            return val[i];
+        }
+        append(s.id, t, t);
+        extend(t + s.retentionMillis);
+        return t;
+    }
+
+    // ---- sequences ----
+
+    /**
+     * Records that step {@code step} was reached by a chain that started at {@code start}, at
+     * {@code t}. One entry per step: its time is when the step was last reached, its value the step
+     * and the chain's start ({@code start * 16 + step}); the latest start wins.
+     */
+    void advanceSequence(AggSpec s, int step, long start, long t) {
+        removeStale(s.id, t - s.retentionMillis);
+        int n = size();
+        for (int i = 0; i < n; i++) {
+            if (spec[i] != s.id || (int) Math.floorMod(val[i], 16L) != step) continue;
+            long known = Math.floorDiv(val[i], 16L);
+            if (start >= known) {
+                val[i] = start * 16 + step;
+                time[i] = Math.max(time[i], t);
+            }
+            extend(time[i] + s.retentionMillis);
+            return;
+        }
+        append(s.id, t, start * 16 + step);
+        extend(t + s.retentionMillis);
+    }
+
+    /** The start of the latest chain that reached {@code step} and started after {@code from}. */
+    long sequenceStart(AggSpec s, int step, long from) {
+        int n = size();
+        for (int i = 0; i < n; i++) {
+            if (spec[i] != s.id || (int) Math.floorMod(val[i], 16L) != step) continue;
+            long start = Math.floorDiv(val[i], 16L);
+            return start >= from ? start : Long.MIN_VALUE;
+        }
+        return Long.MIN_VALUE;
+    }
+
     // ---- repeats ----
 
     /**

@@ -42,6 +42,11 @@ public final class Rule {
     private final int minPageViews;
     // LIST
     private final ListKind list;
+    // RATIO: the events the filter's events are a share of, and the least count worth judging
+    private final EventFilter denominator;
+    private final long minCount;
+    // SEQUENCE
+    private final List<EventFilter> steps;
 
     private final int idHash;
 
@@ -73,6 +78,9 @@ public final class Rule {
         maxSessionAge = b.maxSessionAge;
         minPageViews = b.minPageViews;
         list = b.list;
+        denominator = b.denominator == null ? EventFilter.ANY : b.denominator;
+        minCount = b.minCount;
+        steps = b.steps == null ? List.of() : List.copyOf(b.steps);
         idHash = Hashing.fnv32(id);
     }
 
@@ -101,6 +109,9 @@ public final class Rule {
         b.maxSessionAge = maxSessionAge;
         b.minPageViews = minPageViews;
         b.list = list;
+        b.denominator = denominator;
+        b.minCount = minCount;
+        b.steps = steps;
         return b;
     }
 
@@ -194,6 +205,21 @@ public final class Rule {
         return list;
     }
 
+    /** RATIO: the events the filter's events are counted as a share of. */
+    public EventFilter denominator() {
+        return denominator;
+    }
+
+    /** RATIO: the fewest filter events in the window for the rule to judge the share. */
+    public long minCount() {
+        return minCount;
+    }
+
+    /** SEQUENCE: the steps, in order. */
+    public List<EventFilter> steps() {
+        return steps;
+    }
+
     int idHash() {
         return idHash;
     }
@@ -205,7 +231,10 @@ public final class Rule {
     public boolean isGrouped() {
         return kind == RuleKind.VELOCITY
                 || kind == RuleKind.NEW_VALUE
-                || kind == RuleKind.CHANGE_BEFORE_ORDER;
+                || kind == RuleKind.CHANGE_BEFORE_ORDER
+                || kind == RuleKind.RATIO
+                || kind == RuleKind.FIRST_SEEN
+                || kind == RuleKind.SEQUENCE;
     }
 
     /** How long this rule needs state, in millis (0 for rules that keep none). */
@@ -213,8 +242,11 @@ public final class Rule {
         switch (kind) {
             case VELOCITY:
             case CHANGE_BEFORE_ORDER:
+            case SEQUENCE:
                 return window.toMillis();
             case NEW_VALUE:
+            case RATIO: // history is the baseline
+            case FIRST_SEEN: // history is how long an entity is remembered after its last sighting
                 return history.toMillis();
             default:
                 return 0;
@@ -240,6 +272,13 @@ public final class Rule {
                 return "N|" + groupBy + "|" + attribute + "|" + filter.canonical();
             case CHANGE_BEFORE_ORDER:
                 return "C|" + groupBy;
+            case RATIO:
+                return "R|" + groupBy + "|" + filter.canonical() + "|" + denominator.canonical();
+            case FIRST_SEEN:
+                return "F|" + groupBy + "|" + filter.canonical();
+            case SEQUENCE:
+                // Each rule keeps its own progress: two sequences sharing steps still differ.
+                return "S|" + groupBy + "|" + id;
             default:
                 return null;
         }
@@ -273,6 +312,9 @@ public final class Rule {
         private Duration maxSessionAge;
         private int minPageViews;
         private ListKind list;
+        private EventFilter denominator;
+        private long minCount;
+        private List<EventFilter> steps;
 
         private Builder(String id, RuleKind kind) {
             this.id = id;
@@ -366,6 +408,21 @@ public final class Rule {
 
         public Builder minPageViews(int v) {
             minPageViews = v;
+            return this;
+        }
+
+        public Builder denominator(EventFilter v) {
+            denominator = v;
+            return this;
+        }
+
+        public Builder minCount(long v) {
+            minCount = v;
+            return this;
+        }
+
+        public Builder steps(List<EventFilter> v) {
+            steps = v;
             return this;
         }
 

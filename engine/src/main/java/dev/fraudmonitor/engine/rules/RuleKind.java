@@ -7,5 +7,11 @@ public enum RuleKind {
     NEW_VALUE,
     CHANGE_BEFORE_ORDER,
     BOT_CHECKOUT,
-    LIST
+    LIST,
+    /** The share of some events among others now, against the same share over a baseline. */
+    RATIO,
+    /** An account, card or device seen for the first time less than a given age ago. */
+    FIRST_SEEN,
+    /** Steps (event filters) in order within a window, per group key. */
+    SEQUENCE
 }

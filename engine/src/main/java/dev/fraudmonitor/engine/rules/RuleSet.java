@@ -17,12 +17,14 @@ import java.util.Set;
 public final class RuleSet {
     public static final Duration DEFAULT_ALERT_COOLDOWN = Duration.ofMinutes(30);
     public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofHours(1);
+    public static final Duration DEFAULT_ENTITY_HORIZON = Duration.ofHours(24);
 
     private final long version;
     private final int reviewThreshold;
     private final int holdThreshold;
     private final Duration alertCooldown;
     private final Duration sessionTimeout;
+    private final Duration entityHorizon;
     private final List<Rule> rules;
 
     private final Set<GroupBy> groupings;
@@ -38,12 +40,14 @@ public final class RuleSet {
             int holdThreshold,
             Duration alertCooldown,
             Duration sessionTimeout,
+            Duration entityHorizon,
             List<Rule> rules) {
         this.version = version;
         this.reviewThreshold = reviewThreshold;
         this.holdThreshold = holdThreshold;
         this.alertCooldown = alertCooldown == null ? DEFAULT_ALERT_COOLDOWN : alertCooldown;
         this.sessionTimeout = sessionTimeout == null ? DEFAULT_SESSION_TIMEOUT : sessionTimeout;
+        this.entityHorizon = entityHorizon == null ? DEFAULT_ENTITY_HORIZON : entityHorizon;
         this.rules = List.copyOf(rules);
 
         List<Rule> grouped = new ArrayList<>();
@@ -103,6 +107,18 @@ public final class RuleSet {
      */
     public Duration sessionTimeout() {
         return sessionTimeout;
+    }
+
+    /**
+     * How long an account, device, card or shipping address carries the risk of the sessions that
+     * touched it to other sessions; zero turns linking off.
+     */
+    public Duration entityHorizon() {
+        return entityHorizon;
+    }
+
+    public long entityHorizonMillis() {
+        return entityHorizon.toMillis();
     }
 
     public List<Rule> rules() {

@@ -34,7 +34,14 @@ public final class RuleSetParser {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private static final Set<String> TOP_FIELDS =
-            Set.of("version", "thresholds", "alertCooldown", "sessionTimeout", "rules", "comment");
+            Set.of(
+                    "version",
+                    "thresholds",
+                    "alertCooldown",
+                    "sessionTimeout",
+                    "entityHorizon",
+                    "rules",
+                    "comment");
     private static final Set<String> COMMON =
             Set.of("id", "version", "kind", "description", "enabled", "mode", "weight", "comment");
     private static final Map<RuleKind, Set<String>> KIND_FIELDS =
@@ -57,8 +64,15 @@ public final class RuleSetParser {
                     RuleKind.BOT_CHECKOUT,
                     Set.of("maxSessionAge", "minPageViews"),
                     RuleKind.LIST,
-                    Set.of("list"));
-    private static final Set<String> FILTER_FIELDS = Set.of("types", "outcome", "field", "changes");
+                    Set.of("list"),
+                    RuleKind.RATIO,
+                    Set.of("groupBy", "filter", "of", "window", "baseline", "factor", "minCount"),
+                    RuleKind.FIRST_SEEN,
+                    Set.of("groupBy", "filter", "maxAge", "history"),
+                    RuleKind.SEQUENCE,
+                    Set.of("groupBy", "steps", "window"));
+    private static final Set<String> FILTER_FIELDS =
+            Set.of("types", "outcome", "field", "changes", "minAmountMinor", "maxAmountMinor");
 
     private RuleSetParser() {}
 
@@ -111,6 +125,16 @@ public final class RuleSetParser {
                 top.duration(
                         root, "sessionTimeout", false, RuleSet.DEFAULT_SESSION_TIMEOUT, MAX_WINDOW);
 
+        // PT0S turns linking off; anything else must be a positive duration.
+        Duration entityHorizon =
+                "PT0S".equals(root.path("entityHorizon").asText())
+                        ? Duration.ZERO
+                        : top.duration(
+                                root,
+                                "entityHorizon",
+                                false,
+                                RuleSet.DEFAULT_ENTITY_HORIZON,
+                                MAX_WINDOW);
         List<Rule> rules = new ArrayList<>();
         JsonNode arr = root.get("rules");
         if (arr == null || !arr.isArray()) {
@@ -123,7 +147,7 @@ public final class RuleSetParser {
             }
         }
         if (!problems.isEmpty()) throw new RuleSetException(problems);
-        return new RuleSet(version, review, hold, cooldown, sessionTimeout, rules);
+        return new RuleSet(version, review, hold, cooldown, sessionTimeout, entityHorizon, rules);
     }
 
     private static Rule parseRule(JsonNode n, int index, Set<String> ids, List<String> problems) {
@@ -257,6 +281,64 @@ public final class RuleSetParser {
             case LIST:
                 b.list(c.enumField(n, "list", ListKind.class, true, null));
                 break;
+            case RATIO:
+                {
+                    b.groupBy(c.enumField(n, "groupBy", GroupBy.class, true, null));
+                    if (!n.has("filter")) c.problem("filter", "required: the events counted");
+                    b.filter(c.filter(n));
+                    if (!n.has("of")) c.problem("of", "required: the events they are a share of");
+                    b.denominator(c.filterOf(n.get("of"), "of"));
+                    Duration w = c.duration(n, "window", true, null, MAX_WINDOW);
+                    Duration base = c.duration(n, "baseline", true, null, MAX_WINDOW);
+                    if (w != null && base != null && base.compareTo(w) <= 0) {
+                        c.problem("baseline", "expected longer than the window (" + w + ")");
+                    }
+                    b.window(w).history(base);
+                    JsonNode f = n.get("factor");
+                    if (f == null || !f.isNumber() || !(f.asDouble() > 1) || f.asDouble() > 1000) {
+                        c.problem(
+                                "factor",
+                                "required, a number above 1 (3 = three times the baseline share),"
+                                        + " got "
+                                        + f);
+                    } else {
+                        b.threshold(Math.round(f.asDouble() * 100));
+                    }
+                    b.minCount(c.longField(n, "minCount", false, 1, 1, Long.MAX_VALUE));
+                    break;
+                }
+            case FIRST_SEEN:
+                {
+                    b.groupBy(c.enumField(n, "groupBy", GroupBy.class, true, null));
+                    b.filter(c.filter(n));
+                    b.window(c.duration(n, "maxAge", true, null, MAX_HISTORY));
+                    b.history(c.duration(n, "history", true, null, MAX_HISTORY));
+                    break;
+                }
+            case SEQUENCE:
+                {
+                    b.groupBy(c.enumField(n, "groupBy", GroupBy.class, true, null));
+                    JsonNode st = n.get("steps");
+                    if (st == null || !st.isArray() || st.size() < 2 || st.size() > 8) {
+                        c.problem(
+                                "steps",
+                                "required, 2 to 8 event filters in order, like [{\"types\":"
+                                        + " [\"ACCOUNT_CHANGE\"], \"changes\": [\"PASSWORD\"]},"
+                                        + " {\"types\": [\"ORDER_PLACED\"]}]");
+                    } else {
+                        List<EventFilter> steps = new ArrayList<>();
+                        for (int i = 0; i < st.size(); i++) {
+                            EventFilter step = c.filterOf(st.get(i), "steps[" + i + "]");
+                            if (step.isAny()) {
+                                c.problem("steps[" + i + "]", "a step must say which events");
+                            }
+                            steps.add(step);
+                        }
+                        b.steps(steps);
+                    }
+                    b.window(c.duration(n, "window", true, null, MAX_WINDOW));
+                    break;
+                }
             default:
                 break;
         }
@@ -431,15 +513,19 @@ public final class RuleSetParser {
         }
 
         EventFilter filter(JsonNode n) {
-            JsonNode v = n.get("filter");
+            return filterOf(n.get("filter"), "filter");
+        }
+
+        /** An event filter object; {@code path} names it in problems ("of", "steps[2]"). */
+        EventFilter filterOf(JsonNode v, String path) {
             if (v == null || v.isNull()) return EventFilter.ANY;
             if (!v.isObject()) {
                 problem(
-                        "filter",
+                        path,
                         "expected an object like {\"types\": [\"LOGIN\"], \"outcome\": \"FAILURE\"}");
                 return EventFilter.ANY;
             }
-            Ctx fc = new Ctx(where + "filter.", problems);
+            Ctx fc = new Ctx(where + path + ".", problems);
             fc.unknownFields(v, FILTER_FIELDS);
             List<EventType> types =
                     v.has("types") ? fc.enumList(v, "types", EventType.class, false) : null;
@@ -458,11 +544,21 @@ public final class RuleSetParser {
             FieldKind field = fc.enumField(v, "field", FieldKind.class, false, null);
             List<ChangeKind> changes =
                     v.has("changes") ? fc.enumList(v, "changes", ChangeKind.class, false) : null;
+            long minAmount = fc.longField(v, "minAmountMinor", false, 0, 0, Long.MAX_VALUE);
+            long maxAmount =
+                    fc.longField(v, "maxAmountMinor", false, Long.MAX_VALUE, 0, Long.MAX_VALUE);
+            if (minAmount > maxAmount) {
+                fc.problem(
+                        "minAmountMinor",
+                        "expected at most maxAmountMinor (" + maxAmount + "), got " + minAmount);
+            }
             return new EventFilter(
                     types == null ? null : EnumSet.copyOf(types),
                     outcome,
                     field,
-                    changes == null ? null : EnumSet.copyOf(changes));
+                    changes == null ? null : EnumSet.copyOf(changes),
+                    minAmount,
+                    maxAmount);
         }
 
         private static <E extends Enum<E>> E enumValue(JsonNode v, Class<E> type) {
@@ -487,6 +583,7 @@ public final class RuleSetParser {
         th.put("hold", rs.holdThreshold());
         root.put("alertCooldown", rs.alertCooldown().toString());
         root.put("sessionTimeout", rs.sessionTimeout().toString());
+        root.put("entityHorizon", rs.entityHorizon().toString());
         ArrayNode arr = root.putArray("rules");
         for (Rule r : rs.rules()) {
             ObjectNode o = arr.addObject();
@@ -534,6 +631,27 @@ public final class RuleSetParser {
                 case LIST:
                     o.put("list", r.list().name());
                     break;
+                case RATIO:
+                    o.put("groupBy", r.groupBy().name());
+                    filter(o, r.filter());
+                    writeFilter(o.putObject("of"), r.denominator());
+                    o.put("window", r.window().toString());
+                    o.put("baseline", r.history().toString());
+                    o.put("factor", r.threshold() / 100.0);
+                    o.put("minCount", r.minCount());
+                    break;
+                case FIRST_SEEN:
+                    o.put("groupBy", r.groupBy().name());
+                    filter(o, r.filter());
+                    o.put("maxAge", r.window().toString());
+                    o.put("history", r.history().toString());
+                    break;
+                case SEQUENCE:
+                    o.put("groupBy", r.groupBy().name());
+                    ArrayNode steps = o.putArray("steps");
+                    for (EventFilter step : r.steps()) writeFilter(steps.addObject(), step);
+                    o.put("window", r.window().toString());
+                    break;
                 default:
                     break;
             }
@@ -547,7 +665,11 @@ public final class RuleSetParser {
 
     private static void filter(ObjectNode o, EventFilter f) {
         if (f == null || f.isAny()) return;
-        ObjectNode fo = o.putObject("filter");
+        writeFilter(o.putObject("filter"), f);
+    }
+
+    /** Writes the filter's parts into {@code fo} itself. */
+    private static void writeFilter(ObjectNode fo, EventFilter f) {
         if (!f.types().isEmpty()) {
             ArrayNode t = fo.putArray("types");
             f.types().forEach(x -> t.add(x.name()));
@@ -558,5 +680,7 @@ public final class RuleSetParser {
             ArrayNode c = fo.putArray("changes");
             f.changes().forEach(x -> c.add(x.name()));
         }
+        if (f.minAmount() > 0) fo.put("minAmountMinor", f.minAmount());
+        if (f.maxAmount() < Long.MAX_VALUE) fo.put("maxAmountMinor", f.maxAmount());
     }
 }

@@ -95,6 +95,16 @@ class DefaultRulesTest {
     }
 
     @Test
+    void aTakeoverSplitOverTwoSessionsIsHeldAsOneIncident() throws Exception {
+        assertAttack(Scenarios.splitTakeover(), Action.HOLD);
+        RecordedRun sim = run(Scenarios.splitTakeover());
+        java.util.Set<String> cases = new java.util.HashSet<>();
+        for (dev.fraudmonitor.model.Alert a : sim.alerts) cases.add(a.caseId());
+        assertEquals(1, cases.size(), "one case for both sessions: " + sim.alerts);
+        assertTrue(sim.alerts.size() <= 2, "at most two alerts for one incident: " + sim.alerts);
+    }
+
+    @Test
     void cardTestingReachesReview() throws Exception {
         assertAttack(Scenarios.cardTesting(), Action.REVIEW);
     }
@@ -122,7 +132,7 @@ class DefaultRulesTest {
 
     @Test
     void everyAttackTypologyIsCovered() {
-        assertEquals(9, Scenarios.attacks().size());
+        assertEquals(10, Scenarios.attacks().size());
     }
 
     @Test

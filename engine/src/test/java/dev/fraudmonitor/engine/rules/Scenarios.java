@@ -205,6 +205,59 @@ public final class Scenarios {
         return new Scenario("account takeover", h, l, List.of(s));
     }
 
+    /**
+     * An account takeover split over two sessions: a login from a new device and country in one; a
+     * password change and an order to a new address in another, twenty minutes later. Neither
+     * session reaches HOLD alone (56 and 59); the account links them.
+     */
+    public static Scenario splitTakeover() {
+        List<ScoringEvent> h =
+                usualPast("acc-split", "dev-split", "GB", "card-split", "addr-split");
+        List<ScoringEvent> l = new ArrayList<>();
+        String a = "split-a";
+        String b = "split-b";
+        long t = T0;
+        l.add(
+                Ev.login(t, a, "SUCCESS")
+                        .account("acc-split")
+                        .device("dev-intruder")
+                        .country("RO")
+                        .ip("192.0.2.98")
+                        .user("u-acc-split")
+                        .build());
+        browse(l, t + sec(10), a, "acc-split", "dev-intruder", "RO", 2);
+        long u = t + min(20);
+        l.add(
+                Ev.login(u, b, "SUCCESS")
+                        .account("acc-split")
+                        .device("dev-intruder")
+                        .country("RO")
+                        .ip("192.0.2.98")
+                        .user("u-acc-split")
+                        .build());
+        l.add(
+                Ev.change(u + min(1), b, "PASSWORD")
+                        .account("acc-split")
+                        .device("dev-intruder")
+                        .country("RO")
+                        .build());
+        browse(l, u + min(2), b, "acc-split", "dev-intruder", "RO", 3);
+        l.add(
+                order(
+                                u + min(6),
+                                b,
+                                "acc-split",
+                                "dev-intruder",
+                                "RO",
+                                "card-split",
+                                "GB",
+                                "GB",
+                                "addr-drop-split",
+                                38_000)
+                        .build());
+        return new Scenario("split takeover", h, l, List.of(a, b));
+    }
+
     public static Scenario cardTesting() {
         List<ScoringEvent> l = new ArrayList<>();
         String s = "cardtest";
@@ -331,6 +384,7 @@ public final class Scenarios {
                 credentialStuffing(),
                 bruteForce(),
                 accountTakeover(),
+                splitTakeover(),
                 cardTesting(),
                 geoMismatchHighValue(),
                 orderVelocity(),

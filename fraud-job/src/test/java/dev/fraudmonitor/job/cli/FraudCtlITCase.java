@@ -471,6 +471,7 @@ class FraudCtlITCase {
                         Instant.parse("2026-03-02T10:00:00Z"),
                         null,
                         null,
+                        null,
                         null);
         return new Output(orderId, Json.mapper().writeValueAsBytes(hold), 0);
     }

@@ -1,0 +1,77 @@
+package dev.fraudmonitor.job.operators;
+
+import dev.fraudmonitor.engine.DecisionInput;
+import dev.fraudmonitor.engine.EntityCopy;
+import dev.fraudmonitor.engine.EntityState;
+import dev.fraudmonitor.engine.EntityStep;
+import dev.fraudmonitor.engine.rules.RuleSet;
+import dev.fraudmonitor.job.config.JobConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.util.Collector;
+
+/**
+ * Keyed by one account, device, card or shipping address: holds the entity's state and its expiry
+ * timer, and runs {@link EntityStep}. Linked hits go on to the decision stage of the sessions they
+ * concern.
+ */
+public class EntityStage extends RuleStage<EntityCopy, DecisionInput> {
+    private static final long serialVersionUID = 1L;
+
+    static final ValueStateDescriptor<EntityState> STATE =
+            new ValueStateDescriptor<>("entity", TypeInformation.of(EntityState.class));
+
+    private transient ValueState<EntityState> state;
+    private transient EntityStep step;
+
+    public EntityStage(JobConfig config, StageRules rules) {
+        super(config, rules);
+    }
+
+    @Override
+    protected void openState() {
+        state = getRuntimeContext().getState(STATE);
+        step = new EntityStep();
+    }
+
+    @Override
+    public void processElement(EntityCopy copy, Context ctx, Collector<DecisionInput> out)
+            throws Exception {
+        RuleSet rs = rules.current().rules();
+        EntityState st = state.value();
+        if (st == null) {
+            st = new EntityState();
+        }
+        long timerBefore =
+                st.isEmpty() ? Long.MIN_VALUE : Timers.roundUp(EntityStep.expiresAt(rs, st));
+        for (DecisionInput link : step.apply(rs, st, copy)) {
+            out.collect(link);
+        }
+        if (st.isEmpty()) {
+            state.clear();
+        } else {
+            state.update(st);
+            long timer = Timers.roundUp(EntityStep.expiresAt(rs, st));
+            if (timer != timerBefore) {
+                ctx.timerService().registerEventTimeTimer(timer);
+            }
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<DecisionInput> out)
+            throws Exception {
+        EntityState st = state.value();
+        if (st == null) {
+            return;
+        }
+        RuleSet rs = rules.current().rules();
+        if (EntityStep.expire(rs, st, timestamp)) {
+            state.clear();
+        } else {
+            state.update(st);
+            ctx.timerService().registerEventTimeTimer(Timers.roundUp(EntityStep.expiresAt(rs, st)));
+        }
+    }
+}
