@@ -74,11 +74,11 @@ public class EntityState {
         orderTime[i] = Math.max(orderTime[i], t);
     }
 
-    /** Drops what is older than {@code from}; true when nothing is left. */
+    /** Drops what is at or before {@code from}; true when nothing is left. */
     boolean dropBefore(long from) {
         int kept = 0;
         for (int i = 0; i < hits(); i++) {
-            if (hitTime[i] < from) continue;
+            if (hitTime[i] <= from) continue;
             hitSession[kept] = hitSession[i];
             hitRule[kept] = hitRule[i];
             hitRuleVersion[kept] = hitRuleVersion[i];
@@ -92,7 +92,7 @@ public class EntityState {
         grow(kept);
         int keptOrders = 0;
         for (int i = 0; i < orderSession.length; i++) {
-            if (orderTime[i] < from) continue;
+            if (orderTime[i] <= from) continue;
             orderSession[keptOrders] = orderSession[i];
             orderTime[keptOrders] = orderTime[i];
             keptOrders++;

@@ -71,7 +71,10 @@ public class EntityStage extends RuleStage<EntityCopy, DecisionInput> {
             state.clear();
         } else {
             state.update(st);
-            ctx.timerService().registerEventTimeTimer(Timers.roundUp(EntityStep.expiresAt(rs, st)));
+            long next = EntityStep.expiresAt(rs, st);
+            if (next > timestamp) {
+                ctx.timerService().registerEventTimeTimer(Timers.roundUp(next));
+            }
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.fraudmonitor.job.operators;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.fraudmonitor.engine.DecisionInput;
+import dev.fraudmonitor.engine.EntityCopy;
 import dev.fraudmonitor.engine.GroupCopy;
 import dev.fraudmonitor.engine.event.ScoringEvent;
 import dev.fraudmonitor.engine.event.ScoringEvents;
@@ -91,6 +92,11 @@ final class StageHarnesses {
     static KeyedOneInputStreamOperatorTestHarness<String, GroupCopy, DecisionInput> group(
             Setup setup) throws Exception {
         return keyed(new GroupStage(setup.config(), setup.rules()), c -> c.key);
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, EntityCopy, DecisionInput> entity(
+            Setup setup) throws Exception {
+        return keyed(new EntityStage(setup.config(), setup.rules()), c -> c.key);
     }
 
     static KeyedOneInputStreamOperatorTestHarness<String, DecisionInput, Output> decision(

@@ -1,0 +1,118 @@
+package dev.fraudmonitor.job.operators;
+
+import static dev.fraudmonitor.job.operators.StageHarnesses.assertNothingLeft;
+import static dev.fraudmonitor.job.operators.StageHarnesses.fixedRules;
+import static dev.fraudmonitor.job.operators.StageHarnesses.flat;
+import static dev.fraudmonitor.job.operators.StageHarnesses.minutes;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fraudmonitor.engine.DecisionInput;
+import dev.fraudmonitor.engine.EntityCopy;
+import dev.fraudmonitor.engine.EntityStep;
+import dev.fraudmonitor.engine.rules.GroupBy;
+import dev.fraudmonitor.engine.rules.Hit;
+import dev.fraudmonitor.engine.rules.RuleMode;
+import dev.fraudmonitor.model.LoginOutcome;
+import dev.fraudmonitor.testkit.TestEvents.Session;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The entity stage in a Flink harness with a fixed rule set: a session hears of the hits of other
+ * sessions on the same account before its own input, with the incident's case id; the entity's
+ * state and timers are gone once the horizon has passed, and survive a snapshot and restore.
+ */
+class EntityStageITCase {
+    static final String RULES =
+            StageHarnesses.ruleSet("PT30M").replaceFirst("\\{", "{\"entityHorizon\": \"PT2H\", ");
+
+    @Test
+    void aSessionHearsOfAnotherSessionsHitsOnTheSameAccountBeforeItsOwnInput() throws Exception {
+        StageHarnesses.Setup config = fixedRules(RULES);
+        Session a = Session.guest("203.0.113.60", "RO").as("acct-split");
+        Session b = Session.guest("203.0.113.61", "RO").as("acct-split");
+        DecisionInput newDevice = hit(a, 1, "new-device-for-account", 45);
+        DecisionInput change = hit(b, 20, "credential-change-before-order", 45);
+
+        try (var h = StageHarnesses.entity(config)) {
+            h.open();
+            feedAll(h, newDevice);
+            List<DecisionInput> first = h.extractOutputValues();
+            assertEquals(List.of(newDevice.eventId), ids(first), "nothing to link yet");
+            h.getOutput().clear();
+
+            feedAll(h, change);
+            List<DecisionInput> out = h.extractOutputValues();
+            DecisionInput linked = out.get(0);
+            assertEquals(DecisionInput.Kind.LINKED_HIT, linked.kind);
+            assertEquals(b.sessionId(), linked.sessionId);
+            assertEquals(a.sessionId(), linked.linkedSessionId);
+            assertEquals("new-device-for-account", linked.ruleId);
+            assertEquals("account", linked.linkedBy);
+            assertEquals(EntityStep.caseIdOf(a.sessionId()), linked.caseId);
+            assertEquals(change.eventId, out.get(out.size() - 1).eventId, "own input last");
+            assertTrue(h.numKeyedStateEntries() > 0);
+        }
+    }
+
+    @Test
+    void nothingIsLeftOnceTheHorizonHasPassedAndStateSurvivesARestore() throws Exception {
+        StageHarnesses.Setup config = fixedRules(RULES);
+        Session a = Session.guest("203.0.113.62", "RO").as("acct-gone");
+        Session b = Session.guest("203.0.113.63", "RO").as("acct-gone");
+
+        KeyedOneInputStreamOperatorTestHarness<String, EntityCopy, DecisionInput> before =
+                StageHarnesses.entity(config);
+        before.open();
+        feedAll(before, hit(a, 1, "new-device-for-account", 45));
+        OperatorSubtaskState snapshot = before.snapshot(1L, 1L);
+        before.close();
+
+        try (var h = StageHarnesses.entity(config)) {
+            h.initializeState(snapshot);
+            h.open();
+            feedAll(h, hit(b, 30, "credential-change-before-order", 45));
+            long linked =
+                    h.extractOutputValues().stream()
+                            .filter(x -> x.kind == DecisionInput.Kind.LINKED_HIT)
+                            .count();
+            assertTrue(linked >= 1, "the restored entity still links session a");
+
+            h.processWatermark(minutes(30).plus(Duration.ofHours(2)).toEpochMilli() + 60_000);
+            assertNothingLeft(h);
+        }
+    }
+
+    private static DecisionInput hit(Session s, double minute, String ruleId, int weight) {
+        return DecisionInput.ruleHit(
+                flat(s.login(minutes(minute), "u-" + s.accountId(), LoginOutcome.SUCCESS)),
+                1,
+                new Hit(
+                        ruleId,
+                        1,
+                        RuleMode.ACTIVE,
+                        weight,
+                        ruleId + " fired",
+                        "x",
+                        "y",
+                        GroupBy.ACCOUNT,
+                        false));
+    }
+
+    private static void feedAll(
+            KeyedOneInputStreamOperatorTestHarness<String, EntityCopy, DecisionInput> h,
+            DecisionInput in)
+            throws Exception {
+        for (EntityCopy copy : EntityStep.copies(in)) {
+            h.processElement(copy, in.eventTime);
+        }
+    }
+
+    private static List<String> ids(List<DecisionInput> out) {
+        return out.stream().map(x -> x.eventId).toList();
+    }
+}
