@@ -14,6 +14,7 @@ import dev.fraudmonitor.engine.GroupCopy;
 import dev.fraudmonitor.engine.event.ScoringEvent;
 import dev.fraudmonitor.engine.rules.GroupBy;
 import dev.fraudmonitor.job.config.JobConfig;
+import dev.fraudmonitor.model.ChangeKind;
 import dev.fraudmonitor.model.LoginOutcome;
 import dev.fraudmonitor.testkit.RedisExtension;
 import dev.fraudmonitor.testkit.TestEvents.Session;
@@ -231,6 +232,48 @@ class GroupStageITCase {
             }
             assertEquals(1, hits.size(), "reload resumed once Redis answered");
             assertEquals("1", hits.get(0).threshold);
+        }
+    }
+
+    @Test
+    void theRuleKindsOfLanguageV2FireAndLeaveNoStateOrTimersBehind() throws Exception {
+        String rules =
+                StageHarnesses.ruleSet(
+                        "PT30M",
+                        """
+                        {"id": "reset-then-order", "version": 1, "kind": "SEQUENCE", "weight": 60,
+                         "description": "{observed}", "groupBy": "ACCOUNT", "window": "PT1H",
+                         "steps": [{"types": ["ACCOUNT_CHANGE"], "changes": ["PASSWORD"]},
+                                   {"types": ["ORDER_PLACED"]}]}""",
+                        """
+                        {"id": "young-account", "version": 1, "kind": "FIRST_SEEN", "weight": 20,
+                         "description": "{observed}", "groupBy": "ACCOUNT", "maxAge": "PT10M",
+                         "history": "PT2H", "filter": {"types": ["ORDER_PLACED"]}}""",
+                        """
+                        {"id": "failed-share", "version": 1, "kind": "RATIO", "weight": 20,
+                         "description": "{observed}", "groupBy": "ACCOUNT",
+                         "filter": {"types": ["LOGIN"], "outcome": "FAILURE"},
+                         "of": {"types": ["LOGIN"]}, "window": "PT5M", "baseline": "PT1H",
+                         "factor": 1.5, "minCount": 2}""");
+        StageHarnesses.Setup config = fixedRules(rules);
+        Session s = Session.guest("203.0.113.70", "US").as("acct-v2");
+        try (var h = StageHarnesses.group(config)) {
+            h.open();
+            feed(h, flat(s.login(minutes(0), "u-v2", LoginOutcome.SUCCESS)));
+            feed(h, flat(s.login(minutes(1), "u-v2", LoginOutcome.SUCCESS)));
+            feed(h, flat(s.login(minutes(40), "u-v2", LoginOutcome.FAILURE)));
+            feed(h, flat(s.login(minutes(41), "u-v2", LoginOutcome.FAILURE)));
+            feed(h, flat(s.accountChange(minutes(42), ChangeKind.PASSWORD)));
+            feed(h, flat(s.order(minutes(45), "o-v2", "card-v2", 5_000, "US", "US", "US")));
+            List<String> fired = h.extractOutputValues().stream().map(x -> x.ruleId).toList();
+            assertTrue(fired.contains("failed-share"), fired.toString());
+            assertTrue(fired.contains("reset-then-order"), fired.toString());
+            assertTrue(fired.contains("young-account"), fired.toString());
+            assertTrue(h.numEventTimeTimers() > 0);
+
+            // The longest retention is the first sighting's two hours after the order.
+            h.processWatermark(minutes(45 + 120 + 2).toEpochMilli());
+            assertNothingLeft(h);
         }
     }
 
