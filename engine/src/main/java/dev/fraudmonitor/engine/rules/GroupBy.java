@@ -16,7 +16,12 @@ public enum GroupBy {
     /** The card's issuer range (first digits), for attacks spread over the cards of one BIN. */
     BIN,
     /** The whole site: one key, for site-wide counts and baselines. */
-    GLOBAL;
+    GLOBAL,
+    /**
+     * The browser's user agent (a 64-bit hash of its text, so a key stays small): what links the
+     * attempts of a run spread over residential proxies when the device fingerprint is reset.
+     */
+    USER_AGENT;
 
     /** The one key of {@link #GLOBAL}. */
     public static final String SITE = "site";
@@ -44,6 +49,8 @@ public enum GroupBy {
                 return e.cardBin;
             case GLOBAL:
                 return SITE;
+            case USER_AGENT:
+                return e.userAgent == null ? null : Long.toHexString(Hashing.fnv64(e.userAgent));
             default:
                 throw new AssertionError(this);
         }

@@ -55,7 +55,9 @@ class DefaultRulesTest {
                         GroupBy.ACCOUNT,
                         GroupBy.DEVICE,
                         GroupBy.CARD,
-                        GroupBy.SHIPPING_ADDRESS),
+                        GroupBy.SHIPPING_ADDRESS,
+                        GroupBy.GLOBAL,
+                        GroupBy.USER_AGENT),
                 rs.groupings());
         assertEquals(Ev.days(90), rs.maxRetentionMillis());
     }

@@ -89,7 +89,7 @@ class RuleSetParserTest {
         assertEquals(
                 List.of(
                         "rule \"brute-force-account\": weight: expected a whole number from 0 to 100, got 120",
-                        "rule \"brute-force-account\": groupBy: expected one of [ACCOUNT, IP, DEVICE, CARD, USERNAME, EMAIL, SHIPPING_ADDRESS, SESSION, BIN, GLOBAL], got \"ACCOUNTS\"",
+                        "rule \"brute-force-account\": groupBy: expected one of [ACCOUNT, IP, DEVICE, CARD, USERNAME, EMAIL, SHIPPING_ADDRESS, SESSION, BIN, GLOBAL, USER_AGENT], got \"ACCOUNTS\"",
                         "rule \"brute-force-account\": window: expected an ISO-8601 duration like PT10M, got \"10m\"",
                         "rule \"nd\": history: expected an ISO-8601 duration like PT10M, got \"90 days\""),
                 p);
@@ -166,7 +166,7 @@ class RuleSetParserTest {
     void requiredParametersPerKind() {
         assertEquals(
                 List.of(
-                        "rule \"v\": groupBy: required, one of [ACCOUNT, IP, DEVICE, CARD, USERNAME, EMAIL, SHIPPING_ADDRESS, SESSION, BIN, GLOBAL]",
+                        "rule \"v\": groupBy: required, one of [ACCOUNT, IP, DEVICE, CARD, USERNAME, EMAIL, SHIPPING_ADDRESS, SESSION, BIN, GLOBAL, USER_AGENT]",
                         "rule \"v\": aggregate: required, one of [COUNT, DISTINCT, SUM]",
                         "rule \"v\": window: required, an ISO-8601 duration like PT10M",
                         "rule \"v\": threshold: required, a whole number >= 0"),
@@ -196,7 +196,7 @@ class RuleSetParserTest {
                         "{\"id\":\"m\",\"kind\":\"MISMATCH\",\"weight\":1,\"description\":\"x\",\"facts\":[\"CARD_COUNTRY\",\"CARD_COUNTRY\"]}"));
         assertEquals(
                 List.of(
-                        "rule \"n\": groupBy: required, one of [ACCOUNT, IP, DEVICE, CARD, USERNAME, EMAIL, SHIPPING_ADDRESS, SESSION, BIN, GLOBAL]",
+                        "rule \"n\": groupBy: required, one of [ACCOUNT, IP, DEVICE, CARD, USERNAME, EMAIL, SHIPPING_ADDRESS, SESSION, BIN, GLOBAL, USER_AGENT]",
                         "rule \"n\": attribute: required, one of [USERNAME, CARD, DEVICE, IP, ACCOUNT, EMAIL, SHIPPING_ADDRESS, COUNTRY, AMOUNT]",
                         "rule \"n\": history: required, an ISO-8601 duration like PT10M"),
                 ruleProblems(
