@@ -38,9 +38,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * paying and ordering at once, with attacks and benign look-alikes mixed in, every session labelled
  * with its {@link Typology}.
  *
- * <p>Time is real: sessions unfold over tens of seconds of wall-clock time (a person takes a while
- * to check out; the bot rule relies on it), and each event's {@code occurredAt} is the time it is
- * sent minus up to 150 ms of jitter; about 3% of browsing events arrive up to 2 s out of order.
+ * <p>Behaviour is drawn from distributions (log-normal amounts, durations and attack sizes, Poisson
+ * counts, exponential gaps), not placed next to the default rules' limits, so some attacks are mild
+ * and some customers busy. Every attack or look-alike is an incident of one or more sessions (a
+ * split takeover's second session comes minutes to hours after the first), announced to the {@link
+ * SessionListener} with its incident id.
+ *
+ * <p>Time follows the {@link Ticker}: sessions unfold over tens of seconds (a person takes a while
+ * to check out), and each event's {@code occurredAt} is the time it is sent minus up to 150 ms of
+ * jitter; about 3% of browsing events arrive up to 2 s out of order. With {@code maxDisorder} every
+ * event is delivered up to that much after it occurred instead. With {@code historyCustomers},
+ * those customers' past visits are replayed first, with past timestamps.
  *
  * <p>How a run goes: a few customers "warm up" first (an ordinary login from their usual device,
  * country and IP, so that new-device/new-country rules have history to compare with); from 3.5 s
@@ -48,8 +56,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * run shows them all); from then on new sessions are started at the rate that keeps the event rate
  * at {@code rate}, a fraction {@code attackRatio} of them attacks and half as many benign
  * look-alikes. With a duration, no new session starts that would not finish in time (except the
- * one-of-each sessions, which may run a few seconds past it), and the run ends when the last
- * session has finished.
+ * one-of-each sessions, whose pauses are cut to seconds but which may still run a minute or two
+ * past it), and the run ends when the last session has finished.
  *
  * <p>Deterministic given the seed and the start time: the sessions, ids, hashes and the order of
  * events are the same every run; only the timestamps follow the clock (use {@link Ticker#virtual}
@@ -139,6 +147,12 @@ public final class CheckoutSimulator {
 
     static final long EVERY_TYPOLOGY_STEP_MS = 350;
 
+    /** Longest pause between the sessions of a one-of-each incident. */
+    static final long SHOWCASE_MAX_PAUSE_MS = 15_000;
+
+    /** Longest gap between the tries of a one-of-each attack. */
+    static final long SHOWCASE_MAX_GAP_MS = 1_500;
+
     /** A customer is a takeover/traveller/typo victim only this long after their last login. */
     static final long HISTORY_GAP_MS = 2_000;
 
@@ -217,6 +231,7 @@ public final class CheckoutSimulator {
     private long pendingSeq;
     private long scheduledEvents;
     private int blockKindCursor;
+    private boolean showcase;
     private volatile boolean stopRequested;
 
     public CheckoutSimulator(Settings settings, SessionListener listener) {
@@ -293,7 +308,9 @@ public final class CheckoutSimulator {
             boolean open = now < end;
             // One of each even past the end of a short run: that is what a short run is for.
             while (!everyOnce.isEmpty() && now >= nextEveryOnce) {
+                showcase = true;
                 List<Script> scripts = build(everyOnce.peek(), now);
+                showcase = false;
                 if (scripts == null && now < nextEveryOnce + 60_000) {
                     break; // no victim ready yet; try again next tick
                 }
@@ -705,6 +722,19 @@ public final class CheckoutSimulator {
         return Math.max(1, Math.round(-mean * Math.log(1 - rnd.nextDouble())));
     }
 
+    /**
+     * A pause between the sessions of one incident; the one-of-each sessions of a short run cut it
+     * to seconds, so a 90 s demo shows every typology and still ends on time.
+     */
+    private long pause(long ms) {
+        return showcase ? Math.min(ms, SHOWCASE_MAX_PAUSE_MS) : ms;
+    }
+
+    /** A gap between an attack's repeated tries; the one-of-each attacks keep it short. */
+    private long gap(long ms) {
+        return showcase ? Math.min(ms, SHOWCASE_MAX_GAP_MS) : ms;
+    }
+
     private boolean chance(double p) {
         return rnd.nextDouble() < p;
     }
@@ -984,7 +1014,7 @@ public final class CheckoutSimulator {
                 out.add(s);
             }
             login(s, t - s.delay, leakedUsername(), false);
-            t += exponential(60_000 / perMinute);
+            t += gap(exponential(60_000 / perMinute));
         }
         return out;
     }
@@ -1010,7 +1040,7 @@ public final class CheckoutSimulator {
                             .from(newIp(false), country, oneDevice ? device : "d-" + token(16), ua);
             for (int i = 0; i < here; i++) {
                 login(s, t - s.delay, leakedUsername(), false);
-                t += exponential(60_000 / perMinute);
+                t += gap(exponential(60_000 / perMinute));
                 done++;
             }
             out.add(s);
@@ -1036,7 +1066,7 @@ public final class CheckoutSimulator {
         long t = 0;
         for (int i = 0; i < failures; i++) {
             login(s, t, victim, false);
-            t += exponential(meanGap);
+            t += gap(exponential(meanGap));
         }
         return s;
     }
@@ -1125,7 +1155,7 @@ public final class CheckoutSimulator {
                         Duration.ofMinutes(2).toMillis(),
                         Duration.ofHours(4).toMillis());
         Script second =
-                new Script(Typology.SPLIT_TAKEOVER, c.accountId, first.span() + gap)
+                new Script(Typology.SPLIT_TAKEOVER, c.accountId, first.span() + pause(gap))
                         .from(chance(0.5) ? ip : newIp(true), country, device, ua)
                         .as(c.accountId);
         login(second, 0, c.usernameHash, true);
@@ -1169,7 +1199,7 @@ public final class CheckoutSimulator {
             }
             Card card = newCard(pick(HOME_COUNTRIES));
             s.add(t, EventType.PAYMENT_ATTEMPT, payment(p, card, chance(0.12)));
-            t += exponential(meanGap);
+            t += gap(exponential(meanGap));
         }
         return s;
     }
@@ -1215,7 +1245,7 @@ public final class CheckoutSimulator {
             long t = browse(s, logNormal(1_500, 0.5, 200, 20_000), pagesToOrder(), 3_000);
             checkout(s, t, purchaseBy(c, logNormal(15_000, 0.6, 1_000, 300_000)), false, 0.6);
             out.add(s);
-            delay += exponential(meanGap);
+            delay += pause(exponential(meanGap));
         }
         return out;
     }
@@ -1339,9 +1369,9 @@ public final class CheckoutSimulator {
                     browse(s, t, 1 + poisson(2));
                 }
                 out.add(s);
-                sessionDelay += exponential(Duration.ofMinutes(40).toMillis());
+                sessionDelay += pause(exponential(Duration.ofMinutes(40).toMillis()));
             }
-            delay += exponential(Duration.ofMinutes(10).toMillis());
+            delay += pause(exponential(Duration.ofMinutes(10).toMillis()));
         }
         return out;
     }
@@ -1382,7 +1412,7 @@ public final class CheckoutSimulator {
             out.add(
                     customerSession(
                             c, Typology.LOYAL_REPEAT_BUYER, delay, true, c.card, normalAmount()));
-            delay += exponential(Duration.ofMinutes(12).toMillis());
+            delay += pause(exponential(Duration.ofMinutes(12).toMillis()));
         }
         out.get(0).onSchedule.add(at -> c.reserved = true);
         return out;
@@ -1399,7 +1429,7 @@ public final class CheckoutSimulator {
         for (int i = 0; i < orders; i++) {
             long amount = logNormal(150_000, 0.6, 40_000, 2_000_000);
             out.add(customerSession(c, Typology.BIG_SPENDER, delay, true, c.card, amount));
-            delay += exponential(Duration.ofMinutes(30).toMillis());
+            delay += pause(exponential(Duration.ofMinutes(30).toMillis()));
         }
         out.get(0).onSchedule.add(at -> c.reserved = true);
         return out;

@@ -14,6 +14,7 @@ import dev.fraudmonitor.model.CheckoutEvent;
 import dev.fraudmonitor.model.EventType;
 import dev.fraudmonitor.model.Hold;
 import dev.fraudmonitor.model.OrderPlacedData;
+import dev.fraudmonitor.model.Reason;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,6 +30,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The detection scenario suite: simulated traffic (customers with weeks of history, attack
@@ -75,7 +78,8 @@ public final class DetectionSuite {
 
     /**
      * The figures of one typology. For attacks, {@code incidents}, {@code caught} and {@code
-     * alerts} (on caught incidents) matter; for benign typologies, sessions and orders.
+     * alerts} (on caught incidents) matter; for benign typologies, sessions and orders. {@code
+     * ruleSessions}: per rule id, how many of the typology's alerted sessions it was a reason in.
      */
     public record Row(
             Typology typology,
@@ -85,7 +89,12 @@ public final class DetectionSuite {
             int sessions,
             int sessionsFlagged,
             int orders,
-            int ordersHeld) {
+            int ordersHeld,
+            Map<String, Integer> ruleSessions) {
+        public Row {
+            ruleSessions = Map.copyOf(ruleSessions);
+        }
+
         public double caughtRatio() {
             return incidents == 0 ? 0 : (double) caught / incidents;
         }
@@ -211,6 +220,7 @@ public final class DetectionSuite {
             String size,
             Duration disorder) {
         Map<String, Integer> newAlertsBySession = new HashMap<>();
+        Map<String, Set<String>> rulesBySession = new HashMap<>();
         Set<String> heldOrders = new HashSet<>();
         InMemoryEngine engine =
                 new InMemoryEngine(
@@ -220,6 +230,12 @@ public final class DetectionSuite {
                             public void decided(Alert alert, List<Hold> holds) {
                                 int add = alert.supersedes() == null ? 1 : 0;
                                 newAlertsBySession.merge(alert.sessionId(), add, Integer::sum);
+                                Set<String> ids =
+                                        rulesBySession.computeIfAbsent(
+                                                alert.sessionId(), k -> new TreeSet<>());
+                                for (Reason reason : alert.reasons()) {
+                                    ids.add(reason.ruleId());
+                                }
                                 for (Hold h : holds) {
                                     heldOrders.add(h.orderId());
                                 }
@@ -238,8 +254,10 @@ public final class DetectionSuite {
         }
 
         Map<Typology, int[]> acc = new EnumMap<>(Typology.class);
+        Map<Typology, Map<String, Integer>> rulesOf = new EnumMap<>(Typology.class);
         for (Typology t : Typology.values()) {
             acc.put(t, new int[7]);
+            rulesOf.put(t, new TreeMap<>());
         }
         Set<String> inIncidents = new HashSet<>();
         for (SessionRegistry.Incident inc : registry.incidents()) {
@@ -252,6 +270,9 @@ public final class DetectionSuite {
                 if (n != null) {
                     a[4]++; // sessions flagged
                     alerts += Math.max(1, n);
+                    for (String rule : rulesBySession.get(s)) {
+                        rulesOf.get(inc.typology()).merge(rule, 1, Integer::sum);
+                    }
                 }
                 for (String o : ordersBySession.getOrDefault(s, List.of())) {
                     a[5]++;
@@ -268,13 +289,15 @@ public final class DetectionSuite {
         }
         List<Row> rows = new ArrayList<>();
         int[] benign = new int[7];
+        Map<String, Integer> benignRules = new TreeMap<>();
         for (Typology t : Typology.values()) {
             int[] a = acc.get(t);
-            rows.add(new Row(t, a[0], a[1], a[2], a[3], a[4], a[5], a[6]));
+            rows.add(new Row(t, a[0], a[1], a[2], a[3], a[4], a[5], a[6], rulesOf.get(t)));
             if (t.isBenign()) {
                 for (int i = 0; i < a.length; i++) {
                     benign[i] += a[i];
                 }
+                rulesOf.get(t).forEach((k, v) -> benignRules.merge(k, v, Integer::sum));
             }
         }
         Row benignRow =
@@ -286,7 +309,8 @@ public final class DetectionSuite {
                         benign[3],
                         benign[4],
                         benign[5],
-                        benign[6]);
+                        benign[6],
+                        benignRules);
         Set<String> history = new HashSet<>();
         for (CheckoutEvent e : events) {
             if (!inIncidents.contains(e.sessionId())) {
@@ -352,6 +376,27 @@ public final class DetectionSuite {
             }
         }
         b.append(benignLine("**all benign**", r.benign()));
+        b.append(
+                String.format(
+                        Locale.ROOT, "%nRules behind the alerts (alerted sessions per rule):%n"));
+        for (Row x : r.rows()) {
+            if (x.ruleSessions().isEmpty()) {
+                continue;
+            }
+            StringBuilder rules = new StringBuilder();
+            new TreeMap<>(x.ruleSessions())
+                    .forEach(
+                            (k, v) ->
+                                    rules.append(rules.length() == 0 ? "" : ", ")
+                                            .append(k)
+                                            .append(' ')
+                                            .append(v));
+            b.append("- ")
+                    .append(x.typology())
+                    .append(": ")
+                    .append(rules)
+                    .append(System.lineSeparator());
+        }
         return b.toString();
     }
 
