@@ -151,7 +151,7 @@ public final class CheckoutSimulator {
     static final long SHOWCASE_MAX_PAUSE_MS = 15_000;
 
     /** Longest gap between the tries of a one-of-each attack. */
-    static final long SHOWCASE_MAX_GAP_MS = 1_500;
+    static final long SHOWCASE_MAX_GAP_MS = 500;
 
     /** A customer is a takeover/traveller/typo victim only this long after their last login. */
     static final long HISTORY_GAP_MS = 2_000;
@@ -699,14 +699,21 @@ public final class CheckoutSimulator {
      * traffic they were not fitted to. The bounds only keep a run's size finite.
      */
 
-    /** Log-normal with the given median and log-space spread, clamped to [min, max]. */
+    /**
+     * Log-normal with the given median and log-space spread, clamped to [min, max]. The one-of-each
+     * incidents of a short run are typical examples: they take the median.
+     */
     long logNormal(double median, double sigma, long min, long max) {
-        double v = median * Math.exp(sigma * rnd.nextGaussian());
+        double z = rnd.nextGaussian();
+        double v = median * Math.exp(showcase ? 0 : sigma * z);
         return Math.max(min, Math.min(max, Math.round(v)));
     }
 
     /** Poisson count with the given mean (Knuth's method; means here are small). */
     int poisson(double mean) {
+        if (showcase) {
+            return (int) Math.round(mean);
+        }
         double l = Math.exp(-mean);
         int k = 0;
         double p = rnd.nextDouble();

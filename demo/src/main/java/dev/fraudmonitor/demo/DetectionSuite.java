@@ -70,7 +70,8 @@ public final class DetectionSuite {
         public static final Size QUICK = new Size("quick", Duration.ofHours(3), 2.0, 0.3, 500);
 
         CheckoutSimulator.Settings settings(long seed, Duration disorder) {
-            return new CheckoutSimulator.Settings(rate, duration, attackRatio, seed, true)
+            // no one-of-each showcase: every incident is drawn like the rest of the traffic
+            return new CheckoutSimulator.Settings(rate, duration, attackRatio, seed, false)
                     .withHistory(customers)
                     .withDisorder(disorder);
         }
