@@ -3,8 +3,8 @@
 # scored by the rule engine with a rule set; prints per typology the incidents caught, alerts per
 # caught incident, benign sessions flagged and benign orders held (DETECTION.md explains them).
 #
-#   scripts/detection.sh                      # full run: 8 h of traffic, about 40-60 incidents per typology
-#   scripts/detection.sh --quick              # 3 h of traffic, the CI check
+#   scripts/detection.sh                      # full run: 24 h of traffic, about 200 incidents per attack typology
+#   scripts/detection.sh --quick              # 8 h of traffic, about 70 per typology: the CI check
 #   scripts/detection.sh --seed 7 --rules my-rules.json --json target/detection.json
 #   scripts/detection.sh --help
 #

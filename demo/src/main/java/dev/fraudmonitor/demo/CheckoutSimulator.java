@@ -148,7 +148,7 @@ public final class CheckoutSimulator {
     static final long EVERY_TYPOLOGY_STEP_MS = 350;
 
     /** Longest pause between the sessions of a one-of-each incident. */
-    static final long SHOWCASE_MAX_PAUSE_MS = 15_000;
+    static final long SHOWCASE_MAX_PAUSE_MS = 5_000;
 
     /** Longest gap between the tries of a one-of-each attack. */
     static final long SHOWCASE_MAX_GAP_MS = 500;
@@ -996,12 +996,20 @@ public final class CheckoutSimulator {
         return s;
     }
 
-    /** Usernames from a leaked list; some belong to this shop's customers. */
-    private String leakedUsername() {
+    /**
+     * A username from a leaked list, not yet in {@code used}; some belong to this shop's customers.
+     * A list names each account once.
+     */
+    private String leakedUsername(Set<String> used) {
         if (!customers.isEmpty() && chance(0.2)) {
-            return pick(customers).usernameHash;
+            String u = pick(customers).usernameHash;
+            if (used.add(u)) {
+                return u;
+            }
         }
-        return hash("username", "leaked-" + token(10));
+        String u = hash("username", "leaked-" + token(10));
+        used.add(u);
+        return u;
     }
 
     private List<Script> credentialStuffing() {
@@ -1011,6 +1019,7 @@ public final class CheckoutSimulator {
         int attempts = (int) logNormal(40, 0.7, 5, 400);
         double perMinute = logNormal(30, 0.6, 3, 300);
         int perSession = 1 + poisson(3);
+        Set<String> used = new HashSet<>();
         List<Script> out = new ArrayList<>();
         Script s = null;
         long t = 0;
@@ -1020,7 +1029,7 @@ public final class CheckoutSimulator {
                 s.from(ip, country, "d-" + token(16), ua);
                 out.add(s);
             }
-            login(s, t - s.delay, leakedUsername(), false);
+            login(s, t - s.delay, leakedUsername(used), false);
             t += gap(exponential(60_000 / perMinute));
         }
         return out;
@@ -1036,6 +1045,7 @@ public final class CheckoutSimulator {
         String device = "d-" + token(16);
         String ua = pick(DATED_BROWSERS);
         double perMinute = logNormal(8, 0.7, 1, 120);
+        Set<String> used = new HashSet<>();
         List<Script> out = new ArrayList<>();
         long t = 0;
         int done = 0;
@@ -1046,7 +1056,7 @@ public final class CheckoutSimulator {
                     new Script(Typology.DISTRIBUTED_STUFFING, null, t)
                             .from(newIp(false), country, oneDevice ? device : "d-" + token(16), ua);
             for (int i = 0; i < here; i++) {
-                login(s, t - s.delay, leakedUsername(), false);
+                login(s, t - s.delay, leakedUsername(used), false);
                 t += gap(exponential(60_000 / perMinute));
                 done++;
             }
@@ -1336,7 +1346,8 @@ public final class CheckoutSimulator {
         String homeIp = newIp(false);
         String country = pick(HOME_COUNTRIES);
         String address = hash("address", "family-" + token(10));
-        int members = 2 + poisson(1.5);
+        // households average 2-3 people; here 2 or more of them have accounts and shop the same day
+        int members = 2 + poisson(1);
         List<Script> out = new ArrayList<>();
         long delay = 0;
         for (int m = 0; m < members; m++) {

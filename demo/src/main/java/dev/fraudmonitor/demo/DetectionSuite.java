@@ -60,14 +60,15 @@ public final class DetectionSuite {
     static final double MAX_ALERTS_PER_INCIDENT = 2.0;
 
     /**
-     * How much traffic: hours of it, at a small shop's event rate, with history for the customers
-     * who return. The run is long so that split takeovers (gaps up to hours) and repeat buyers (an
-     * hour of orders) fit in it.
+     * How much traffic: hours of it, at a small shop's event rate (about 150 sessions an hour),
+     * with 60 days of history for the customers who return. The run is long so that split takeovers
+     * (gaps up to hours) and repeat buyers (an hour of orders) fit in it, and big enough for about
+     * 200 incidents per attack typology (full) or 70 (quick).
      */
     public record Size(
             String name, Duration duration, double rate, double attackRatio, int customers) {
-        public static final Size FULL = new Size("full", Duration.ofHours(8), 1.8, 0.2, 1_500);
-        public static final Size QUICK = new Size("quick", Duration.ofHours(3), 2.0, 0.3, 500);
+        public static final Size FULL = new Size("full", Duration.ofHours(24), 1.8, 0.2, 10_000);
+        public static final Size QUICK = new Size("quick", Duration.ofHours(8), 1.8, 0.2, 4_000);
 
         CheckoutSimulator.Settings settings(long seed, Duration disorder) {
             // no one-of-each showcase: every incident is drawn like the rest of the traffic
@@ -472,7 +473,7 @@ public final class DetectionSuite {
             String.join(
                     "\n",
                     "usage: scripts/detection.sh [--quick] [options]",
-                    "  --quick          smaller run (3 h of traffic instead of 8 h); fails when an"
+                    "  --quick          smaller run (8 h of traffic instead of 24 h); fails when an"
                             + " attack typology is",
                     "                   caught below 95 % or benign orders held exceed 0.1 %",
                     "  --seed N         random seed; same seed, same traffic and figures (default"
