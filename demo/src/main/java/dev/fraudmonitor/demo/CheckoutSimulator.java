@@ -38,9 +38,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * paying and ordering at once, with attacks and benign look-alikes mixed in, every session labelled
  * with its {@link Typology}.
  *
- * <p>Time is real: sessions unfold over tens of seconds of wall-clock time (a person takes a while
- * to check out; the bot rule relies on it), and each event's {@code occurredAt} is the time it is
- * sent minus up to 150 ms of jitter; about 3% of browsing events arrive up to 2 s out of order.
+ * <p>Behaviour is drawn from distributions (log-normal amounts, durations and attack sizes, Poisson
+ * counts, exponential gaps), not placed next to the default rules' limits, so some attacks are mild
+ * and some customers busy. Every attack or look-alike is an incident of one or more sessions (a
+ * split takeover's second session comes minutes to hours after the first), announced to the {@link
+ * SessionListener} with its incident id.
+ *
+ * <p>Time follows the {@link Ticker}: sessions unfold over tens of seconds (a person takes a while
+ * to check out), and each event's {@code occurredAt} is the time it is sent minus up to 150 ms of
+ * jitter; about 3% of browsing events arrive up to 2 s out of order. With {@code maxDisorder} every
+ * event is delivered up to that much after it occurred instead. With {@code historyCustomers},
+ * those customers' past visits are replayed first, with past timestamps.
  *
  * <p>How a run goes: a few customers "warm up" first (an ordinary login from their usual device,
  * country and IP, so that new-device/new-country rules have history to compare with); from 3.5 s
@@ -48,8 +56,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * run shows them all); from then on new sessions are started at the rate that keeps the event rate
  * at {@code rate}, a fraction {@code attackRatio} of them attacks and half as many benign
  * look-alikes. With a duration, no new session starts that would not finish in time (except the
- * one-of-each sessions, which may run a few seconds past it), and the run ends when the last
- * session has finished.
+ * one-of-each sessions, whose pauses are cut to seconds but which may still run a minute or two
+ * past it), and the run ends when the last session has finished.
  *
  * <p>Deterministic given the seed and the start time: the sessions, ids, hashes and the order of
  * events are the same every run; only the timestamps follow the clock (use {@link Ticker#virtual}
@@ -65,10 +73,40 @@ public final class CheckoutSimulator {
      * @param duration how long to start new sessions; null runs until {@link #stop()}
      * @param attackRatio fraction of new sessions that are attacks, 0..1
      * @param everyTypology start one session of every typology early in the run
+     * @param historyCustomers customers whose past visits (up to {@link #HISTORY_SPAN} before the
+     *     start) are replayed, with their own timestamps, before the run's traffic: the history
+     *     that new-value and velocity rules compare with. 0 for a live demo, whose clock is real
+     * @param maxDisorder when positive, every event is delivered up to this much after it occurred,
+     *     uniformly, so events of a session arrive out of order; zero keeps the default jitter (up
+     *     to 150 ms, a few browsing events up to 2 s late)
      */
     public record Settings(
-            double rate, Duration duration, double attackRatio, long seed, boolean everyTypology) {
+            double rate,
+            Duration duration,
+            double attackRatio,
+            long seed,
+            boolean everyTypology,
+            int historyCustomers,
+            Duration maxDisorder) {
+        public Settings(
+                double rate,
+                Duration duration,
+                double attackRatio,
+                long seed,
+                boolean everyTypology) {
+            this(rate, duration, attackRatio, seed, everyTypology, 0, Duration.ZERO);
+        }
+
         public Settings {
+            if (historyCustomers < 0) {
+                throw new IllegalArgumentException(
+                        "historyCustomers must be 0 or more: " + historyCustomers);
+            }
+            maxDisorder = maxDisorder == null ? Duration.ZERO : maxDisorder;
+            if (maxDisorder.isNegative()) {
+                throw new IllegalArgumentException(
+                        "maxDisorder must not be negative: " + maxDisorder);
+            }
             if (!(rate > 0) || Double.isInfinite(rate)) {
                 throw new IllegalArgumentException("rate must be a positive number: " + rate);
             }
@@ -83,7 +121,20 @@ public final class CheckoutSimulator {
         public static Settings defaults() {
             return new Settings(50, null, 0.1, 42, true);
         }
+
+        public Settings withHistory(int customers) {
+            return new Settings(
+                    rate, duration, attackRatio, seed, everyTypology, customers, maxDisorder);
+        }
+
+        public Settings withDisorder(Duration max) {
+            return new Settings(
+                    rate, duration, attackRatio, seed, everyTypology, historyCustomers, max);
+        }
     }
+
+    /** How far back replayed history goes; the new-value rules remember 90 days. */
+    static final Duration HISTORY_SPAN = Duration.ofDays(60);
 
     /** Customers warmed up at the start: enough victims for one of every typology and more. */
     static final int WARMUP_CUSTOMERS = 12;
@@ -96,14 +147,14 @@ public final class CheckoutSimulator {
 
     static final long EVERY_TYPOLOGY_STEP_MS = 350;
 
+    /** Longest pause between the sessions of a one-of-each incident. */
+    static final long SHOWCASE_MAX_PAUSE_MS = 5_000;
+
+    /** Longest gap between the tries of a one-of-each attack. */
+    static final long SHOWCASE_MAX_GAP_MS = 500;
+
     /** A customer is a takeover/traveller/typo victim only this long after their last login. */
     static final long HISTORY_GAP_MS = 2_000;
-
-    /** Earliest order in a session: the bot rule flags orders within 20 s of session start. */
-    static final long MIN_ORDER_AT_MS = 21_000;
-
-    /** Most orders one simulated customer places in a run (the velocity rules allow 3). */
-    static final int MAX_ORDERS_PER_CUSTOMER = 2;
 
     static final int MAX_LATE_MS = 2_000;
 
@@ -134,6 +185,19 @@ public final class CheckoutSimulator {
                 + " Chrome/131.0.0.0 Mobile Safari/537.36",
         "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"
     };
+
+    /**
+     * Real but dated browser strings: a few customers still run them, and attack toolkits send one
+     * for every request.
+     */
+    private static final String[] DATED_BROWSERS = {
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko)"
+                + " Chrome/114.0.5735.199 Safari/537.36",
+        "Mozilla/5.0 (Windows NT 6.1; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko)"
+                + " Chrome/109.0.0.0 Safari/537.36",
+        "Mozilla/5.0 (X11; Linux x86_64; rv:102.0) Gecko/20100101 Firefox/102.0"
+    };
+
     private static final String[] BOTS = {
         "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)"
                 + " HeadlessChrome/131.0.0.0 Safari/537.36",
@@ -167,6 +231,7 @@ public final class CheckoutSimulator {
     private long pendingSeq;
     private long scheduledEvents;
     private int blockKindCursor;
+    private boolean showcase;
     private volatile boolean stopRequested;
 
     public CheckoutSimulator(Settings settings, SessionListener listener) {
@@ -219,6 +284,9 @@ public final class CheckoutSimulator {
                 settings.duration() == null
                         ? Long.MAX_VALUE
                         : start + settings.duration().toMillis();
+        for (int i = 0; i < settings.historyCustomers(); i++) {
+            replayHistory(newCustomer(), start);
+        }
         for (int i = 0; i < WARMUP_CUSTOMERS; i++) {
             Customer c = newCustomer();
             // a few are kept out of ordinary traffic so victims are ready for the one-of-each
@@ -240,7 +308,9 @@ public final class CheckoutSimulator {
             boolean open = now < end;
             // One of each even past the end of a short run: that is what a short run is for.
             while (!everyOnce.isEmpty() && now >= nextEveryOnce) {
+                showcase = true;
                 List<Script> scripts = build(everyOnce.peek(), now);
+                showcase = false;
                 if (scripts == null && now < nextEveryOnce + 60_000) {
                     break; // no victim ready yet; try again next tick
                 }
@@ -287,7 +357,11 @@ public final class CheckoutSimulator {
 
     // ---------------------------------------------------------------- scheduling
 
-    private record Pending(long dueAt, long seq, CheckoutEvent event, boolean mayBeLate) {}
+    /**
+     * @param occurredAt the event time to stamp, or -1 to stamp it when sent (real-time runs)
+     */
+    private record Pending(
+            long dueAt, long seq, CheckoutEvent event, boolean mayBeLate, long occurredAt) {}
 
     private record Step(long offset, CheckoutEvent event) {}
 
@@ -295,6 +369,7 @@ public final class CheckoutSimulator {
     private final class Script {
         final String sessionId;
         final Typology typology;
+        String incidentId;
         final String labelAccount;
         final long delay;
         final List<Step> steps = new ArrayList<>();
@@ -366,19 +441,33 @@ public final class CheckoutSimulator {
     }
 
     private void scheduleAll(List<Script> scripts, long now) {
+        String incident = "i-" + token(10);
         for (Script s : scripts) {
+            s.incidentId = incident;
             schedule(s, now + s.delay);
         }
     }
 
     private void schedule(Script s, long at) {
-        listener.sessionStarted(s.sessionId, s.labelAccount, s.typology);
+        listener.sessionStarted(s.sessionId, s.labelAccount, s.typology, s.incidentId);
         sessionCounts.get(s.typology).incrementAndGet();
+        long disorder = settings.maxDisorder().toMillis();
         for (Step step : s.steps) {
-            boolean mayBeLate =
-                    step.event.type() == EventType.PAGE_VIEW
-                            || step.event.type() == EventType.FIELD_ENTERED;
-            queue.add(new Pending(at + step.offset, pendingSeq++, step.event, mayBeLate));
+            long occurred = at + step.offset;
+            if (s.incidentId == null) {
+                // replayed history: past event times, delivered at once, in time order
+                queue.add(new Pending(occurred, pendingSeq++, step.event, false, occurred));
+                continue;
+            }
+            if (disorder > 0) {
+                long delivered = occurred + (long) (jitter.nextDouble() * disorder);
+                queue.add(new Pending(delivered, pendingSeq++, step.event, false, occurred));
+            } else {
+                boolean mayBeLate =
+                        step.event.type() == EventType.PAGE_VIEW
+                                || step.event.type() == EventType.FIELD_ENTERED;
+                queue.add(new Pending(occurred, pendingSeq++, step.event, mayBeLate, -1));
+            }
             scheduledEvents++;
         }
         for (java.util.function.LongConsumer r : s.onSchedule) {
@@ -388,15 +477,21 @@ public final class CheckoutSimulator {
 
     /** Event time = now minus up to 150 ms; a few browsing events up to 2 s late. */
     private CheckoutEvent stamp(Pending p, long now) {
-        long lag = jitter.nextInt(150);
-        if (p.mayBeLate && jitter.nextInt(100) < 3) {
-            lag = 500 + jitter.nextInt(MAX_LATE_MS - 500 + 1);
+        long occurred;
+        if (p.occurredAt >= 0) {
+            occurred = p.occurredAt;
+        } else {
+            long lag = jitter.nextInt(150);
+            if (p.mayBeLate && jitter.nextInt(100) < 3) {
+                lag = 500 + jitter.nextInt(MAX_LATE_MS - 500 + 1);
+            }
+            occurred = now - lag;
         }
         CheckoutEvent e = p.event;
         return new CheckoutEvent(
                 e.eventId(),
                 e.type(),
-                Instant.ofEpochMilli(now - lag),
+                Instant.ofEpochMilli(occurred),
                 e.sessionId(),
                 e.accountId(),
                 e.ip(),
@@ -444,16 +539,21 @@ public final class CheckoutSimulator {
         return switch (t) {
             case NORMAL -> List.of(normal(now));
             case CREDENTIAL_STUFFING -> credentialStuffing();
-            case BRUTE_FORCE -> List.of(bruteForce());
+            case DISTRIBUTED_STUFFING -> distributedStuffing();
+            case BRUTE_FORCE -> List.of(bruteForce(now));
             case ACCOUNT_TAKEOVER -> one(accountTakeover(now));
+            case SPLIT_TAKEOVER -> splitTakeover(now);
             case CARD_TESTING -> List.of(cardTesting());
             case GEO_MISMATCH -> List.of(geoMismatch());
-            case ORDER_VELOCITY -> orderVelocity();
+            case ORDER_VELOCITY -> orderVelocity(now);
             case BLOCK_LIST_HIT -> List.of(blockListHit());
             case BOT_CHECKOUT -> List.of(botCheckout());
             case TYPO_PASSWORD -> one(typoPassword(now));
             case FAMILY_ONE_IP -> familyOneIp();
             case TRAVELLER_ABROAD -> one(travellerAbroad(now));
+            case LOYAL_REPEAT_BUYER -> loyalRepeatBuyer(now);
+            case BIG_SPENDER -> bigSpender(now);
+            case SECOND_CARD -> one(secondCard(now));
         };
     }
 
@@ -472,8 +572,9 @@ public final class CheckoutSimulator {
         final String country;
         final String currency;
         final String ip;
-        final String device = "d-" + token(16);
-        final String userAgent = pick(BROWSERS);
+        // a customer now and then logs in from a new phone or browser, which becomes the usual one
+        String device = "d-" + token(16);
+        final String userAgent = rnd.nextInt(100) < 3 ? pick(DATED_BROWSERS) : pick(BROWSERS);
         final Card card;
         final String addressHash = hash("address", token(12));
         final String emailDomain = pick(EMAIL_DOMAINS);
@@ -495,8 +596,7 @@ public final class CheckoutSimulator {
             return !reserved
                     && lastLoginAt > 0
                     && now - lastLoginAt >= HISTORY_GAP_MS
-                    && busyUntil < now
-                    && orders < MAX_ORDERS_PER_CUSTOMER;
+                    && busyUntil < now;
         }
     }
 
@@ -508,13 +608,26 @@ public final class CheckoutSimulator {
     }
 
     private Customer readyCustomer(long now) {
+        return readyCustomer(now, false);
+    }
+
+    /**
+     * A customer with history who is not in a session; with {@code ordered}, one who has ordered
+     * before if there is one.
+     */
+    private Customer readyCustomer(long now, boolean ordered) {
         List<Customer> ready = new ArrayList<>();
+        List<Customer> withOrders = new ArrayList<>();
         for (Customer c : customers) {
             if (c.victimReady(now)) {
                 ready.add(c);
+                if (c.orders > 0) {
+                    withOrders.add(c);
+                }
             }
         }
-        return ready.isEmpty() ? null : ready.get(rnd.nextInt(ready.size()));
+        List<Customer> from = ordered && !withOrders.isEmpty() ? withOrders : ready;
+        return from.isEmpty() ? null : from.get(rnd.nextInt(from.size()));
     }
 
     private Card newCard(String country) {
@@ -577,12 +690,80 @@ public final class CheckoutSimulator {
         };
     }
 
-    // ---------------------------------------------------------------- session building blocks
+    // ---------------------------------------------------------------- distributions
+
+    /*
+     * Counts, gaps and amounts are drawn from distributions of behaviour (log-normal for amounts,
+     * durations and attack sizes, Poisson for small counts, exponential for gaps between
+     * independent actions), not from values chosen next to a rule's limit: the rules are judged on
+     * traffic they were not fitted to. The bounds only keep a run's size finite.
+     */
 
     /**
-     * Page views from {@code t}, {@code n} of them, gaps 2–6 s; returns the time after the last.
+     * Log-normal with the given median and log-space spread, clamped to [min, max]. The one-of-each
+     * incidents of a short run are typical examples: they take the median.
      */
+    long logNormal(double median, double sigma, long min, long max) {
+        double z = rnd.nextGaussian();
+        double v = median * Math.exp(showcase ? 0 : sigma * z);
+        return Math.max(min, Math.min(max, Math.round(v)));
+    }
+
+    /** Poisson count with the given mean (Knuth's method; means here are small). */
+    int poisson(double mean) {
+        if (showcase) {
+            return (int) Math.round(mean);
+        }
+        double l = Math.exp(-mean);
+        int k = 0;
+        double p = rnd.nextDouble();
+        while (p > l) {
+            k++;
+            p *= rnd.nextDouble();
+        }
+        return k;
+    }
+
+    /** Exponential gap with the given mean, at least 1 ms. */
+    long exponential(double mean) {
+        return Math.max(1, Math.round(-mean * Math.log(1 - rnd.nextDouble())));
+    }
+
+    /**
+     * A pause between the sessions of one incident; the one-of-each sessions of a short run cut it
+     * to seconds, so a 90 s demo shows every typology and still ends on time.
+     */
+    private long pause(long ms) {
+        return showcase ? Math.min(ms, SHOWCASE_MAX_PAUSE_MS) : ms;
+    }
+
+    /** A gap between an attack's repeated tries; the one-of-each attacks keep it short. */
+    private long gap(long ms) {
+        return showcase ? Math.min(ms, SHOWCASE_MAX_GAP_MS) : ms;
+    }
+
+    private boolean chance(double p) {
+        return rnd.nextDouble() < p;
+    }
+
+    /** Page views of a session that orders: a product page and the cart at least. */
+    private int pagesToOrder() {
+        return 2 + poisson(2.5);
+    }
+
+    /** An ordinary basket, minor units: median 45.00, a long tail of larger orders. */
+    private long normalAmount() {
+        return logNormal(4_500, 0.8, 300, 500_000);
+    }
+
+    // ---------------------------------------------------------------- session building blocks
+
+    /** {@code n} page views from {@code t}, a person's reading gaps; returns the time after. */
     private long browse(Script s, long t, int n) {
+        return browse(s, t, n, 5_000);
+    }
+
+    private long browse(Script s, long t, int n, double medianGapMs) {
         for (int i = 0; i < n; i++) {
             String page =
                     switch (rnd.nextInt(4)) {
@@ -593,7 +774,7 @@ public final class CheckoutSimulator {
                     };
             String referrer = i == 0 && rnd.nextInt(3) == 0 ? pick(REFERRERS) : null;
             s.add(t, EventType.PAGE_VIEW, new PageViewData(page, referrer));
-            t += 2_000 + rnd.nextInt(4_000);
+            t += logNormal(medianGapMs, 0.6, 200, 120_000);
         }
         return t;
     }
@@ -619,12 +800,16 @@ public final class CheckoutSimulator {
             String emailDomain) {}
 
     private Purchase purchaseBy(Customer c, long amountMinor) {
+        return purchaseBy(c, c.card, amountMinor);
+    }
+
+    private Purchase purchaseBy(Customer c, Card card, long amountMinor) {
         return new Purchase(
                 "o-" + token(12),
                 amountMinor,
                 c.currency,
-                1 + rnd.nextInt(3),
-                c.card,
+                1 + poisson(0.8),
+                card,
                 c.country,
                 c.country,
                 c.addressHash,
@@ -633,10 +818,10 @@ public final class CheckoutSimulator {
     }
 
     /**
-     * Checkout fields from {@code from}, then an authorized payment and the order at {@code
-     * orderAt}.
+     * Checkout fields from {@code from}, then a payment and the order; a person takes several
+     * seconds per field ({@code pace} 1), a script a fraction of that. Returns the order's time.
      */
-    private void checkout(Script s, long from, long orderAt, Purchase p, boolean declineFirst) {
+    private long checkout(Script s, long from, Purchase p, boolean declineFirst, double pace) {
         List<FieldEnteredData> fields = new ArrayList<>();
         fields.add(
                 new FieldEnteredData(
@@ -668,18 +853,19 @@ public final class CheckoutSimulator {
                         p.card.bin,
                         p.card.last4,
                         p.card.country));
-        long gap = Math.max(300, (orderAt - 3_000 - from) / fields.size());
         long t = from;
         for (FieldEnteredData f : fields) {
             s.add(t, EventType.FIELD_ENTERED, f);
-            t += gap;
+            t += logNormal(6_000 * pace, 0.5, 50, 180_000);
         }
         if (declineFirst) {
-            s.add(orderAt - 2_500, EventType.PAYMENT_ATTEMPT, payment(p, p.card, false));
+            s.add(t, EventType.PAYMENT_ATTEMPT, payment(p, p.card, false));
+            t += logNormal(8_000 * pace, 0.5, 100, 120_000);
         }
-        s.add(orderAt - 1_200, EventType.PAYMENT_ATTEMPT, payment(p, p.card, true));
+        s.add(t, EventType.PAYMENT_ATTEMPT, payment(p, p.card, true));
+        t += logNormal(1_200 * Math.max(pace, 0.3), 0.3, 100, 10_000);
         s.add(
-                orderAt,
+                t,
                 EventType.ORDER_PLACED,
                 new OrderPlacedData(
                         p.orderId,
@@ -694,6 +880,7 @@ public final class CheckoutSimulator {
                         p.addressHash,
                         p.emailHash,
                         p.emailDomain));
+        return t;
     }
 
     private PaymentAttemptData payment(Purchase p, Card card, boolean authorized) {
@@ -708,32 +895,51 @@ public final class CheckoutSimulator {
                 authorized ? null : pick(DECLINE_CODES));
     }
 
-    private long orderTime() {
-        return MIN_ORDER_AT_MS + 1_000 + rnd.nextInt(15_000);
-    }
-
-    private long normalAmount() {
-        return 1_500 + rnd.nextInt(28_500);
-    }
-
-    /** Logged-in customer session: usual device, IP and country; browses, maybe orders. */
+    /**
+     * Logged-in customer session from the usual IP; browses, maybe orders with the usual card and
+     * address.
+     */
     private Script customerSession(
-            Customer c, Typology label, boolean order, long now, long amountMinor) {
-        Script s = new Script(label, c.accountId, 0).from(c);
-        s.as(c.accountId);
+            Customer c, Typology label, long delay, boolean order, Card card, long amountMinor) {
+        Script s = new Script(label, c.accountId, delay).from(c).as(c.accountId);
         login(s, 0, c.usernameHash, true);
-        long t = browse(s, 1_500 + rnd.nextInt(2_000), 2 + rnd.nextInt(4));
-        if (order && c.orders < MAX_ORDERS_PER_CUSTOMER) {
-            long orderAt = Math.max(orderTime(), t + 6_000);
-            checkout(s, t, orderAt, purchaseBy(c, amountMinor), rnd.nextInt(20) == 0);
+        long t = logNormal(2_000, 0.5, 300, 30_000);
+        if (order) {
+            t = browse(s, t, pagesToOrder());
+            checkout(s, t, purchaseBy(c, card, amountMinor), chance(0.05), 1.0);
             s.onSchedule.add(at -> c.orders++);
+        } else {
+            browse(s, t, 1 + poisson(2));
         }
         s.onSchedule.add(
                 at -> {
-                    c.lastLoginAt = at;
-                    c.busyUntil = at + s.span();
+                    c.lastLoginAt = Math.max(c.lastLoginAt, at);
+                    c.busyUntil = Math.max(c.busyUntil, at + s.span());
                 });
         return s;
+    }
+
+    /** The customer's past visits, before {@code start}, with their own timestamps. */
+    private void replayHistory(Customer c, long start) {
+        long hour = Duration.ofHours(1).toMillis();
+        int visits = 1 + poisson(3);
+        long latest = 0;
+        for (int v = 0; v < visits; v++) {
+            long at = start - hour - (long) (rnd.nextDouble() * (HISTORY_SPAN.toMillis() - hour));
+            Script s = new Script(Typology.NORMAL, c.accountId, 0).from(c).as(c.accountId);
+            login(s, 0, c.usernameHash, true);
+            long t = logNormal(2_000, 0.5, 300, 30_000);
+            if (chance(0.6)) {
+                t = browse(s, t, pagesToOrder());
+                checkout(s, t, purchaseBy(c, normalAmount()), chance(0.05), 1.0);
+                c.orders++;
+            } else {
+                browse(s, t, 1 + poisson(2));
+            }
+            schedule(s, at);
+            latest = Math.max(latest, at);
+        }
+        c.lastLoginAt = latest;
     }
 
     // ---------------------------------------------------------------- typologies
@@ -748,19 +954,19 @@ public final class CheckoutSimulator {
 
     private Script normal(long now) {
         int kind = rnd.nextInt(100);
-        if (kind < 15) {
+        if (kind < 25) {
             return browseOnly(now);
         }
-        if (kind < 30) {
+        if (kind < 40) {
             // guest checkout: a first-time buyer without an account
             Customer g = new Customer(pick(HOME_COUNTRIES), newIp(false));
             Script s = new Script(Typology.NORMAL, null, 0).from(g);
-            long t = browse(s, 0, 3 + rnd.nextInt(4));
-            checkout(s, t, Math.max(orderTime(), t + 6_000), purchaseBy(g, normalAmount()), false);
+            long t = browse(s, 0, pagesToOrder());
+            checkout(s, t, purchaseBy(g, normalAmount()), chance(0.05), 1.0);
             return s;
         }
         Customer c = null;
-        if (kind >= 45) {
+        if (chance(0.8)) {
             List<Customer> returning = new ArrayList<>();
             for (Customer x : customers) {
                 if (!x.reserved && !x.keptForLookAlikes && x.busyUntil < now && x.lastLoginAt > 0) {
@@ -769,12 +975,15 @@ public final class CheckoutSimulator {
             }
             if (!returning.isEmpty()) {
                 c = returning.get(rnd.nextInt(returning.size()));
+                if (chance(0.04)) {
+                    c.device = "d-" + token(16);
+                }
             }
         }
         if (c == null) {
             c = newCustomer();
         }
-        return customerSession(c, Typology.NORMAL, rnd.nextBoolean(), now, normalAmount());
+        return customerSession(c, Typology.NORMAL, 0, chance(0.45), c.card, normalAmount());
     }
 
     /** A guest looking around, no login, no order. */
@@ -783,16 +992,34 @@ public final class CheckoutSimulator {
         Script s =
                 new Script(Typology.NORMAL, null, 0)
                         .from(newIp(false), country, "d-" + token(16), pick(BROWSERS));
-        browse(s, 0, 2 + rnd.nextInt(3));
+        browse(s, 0, 1 + poisson(2));
         return s;
+    }
+
+    /**
+     * A username from a leaked list, not yet in {@code used}; some belong to this shop's customers.
+     * A list names each account once.
+     */
+    private String leakedUsername(Set<String> used) {
+        if (!customers.isEmpty() && chance(0.2)) {
+            String u = pick(customers).usernameHash;
+            if (used.add(u)) {
+                return u;
+            }
+        }
+        String u = hash("username", "leaked-" + token(10));
+        used.add(u);
+        return u;
     }
 
     private List<Script> credentialStuffing() {
         String ip = newIp(true);
         String country = pick(RISKY_COUNTRIES);
         String ua = pick(BOTS);
-        int attempts = 14 + rnd.nextInt(8);
-        int perSession = 4 + rnd.nextInt(3);
+        int attempts = (int) logNormal(40, 0.7, 5, 400);
+        double perMinute = logNormal(30, 0.6, 3, 300);
+        int perSession = 1 + poisson(3);
+        Set<String> used = new HashSet<>();
         List<Script> out = new ArrayList<>();
         Script s = null;
         long t = 0;
@@ -802,24 +1029,101 @@ public final class CheckoutSimulator {
                 s.from(ip, country, "d-" + token(16), ua);
                 out.add(s);
             }
-            login(s, t - s.delay, hash("username", "leaked-" + token(10)), false);
-            t += 500 + rnd.nextInt(600);
+            login(s, t - s.delay, leakedUsername(used), false);
+            t += gap(exponential(60_000 / perMinute));
         }
         return out;
     }
 
-    private Script bruteForce() {
-        String victim = hash("username", "acct-" + token(10));
+    /**
+     * Residential proxies: each IP tries a username or three, so no per-IP count stands out; the
+     * toolkit's device fingerprint (most runs) or its user agent (all runs) is what repeats.
+     */
+    private List<Script> distributedStuffing() {
+        int usernames = (int) logNormal(80, 0.6, 15, 500);
+        boolean oneDevice = chance(0.7);
+        String device = "d-" + token(16);
+        String ua = pick(DATED_BROWSERS);
+        double perMinute = logNormal(8, 0.7, 1, 120);
+        Set<String> used = new HashSet<>();
+        List<Script> out = new ArrayList<>();
+        long t = 0;
+        int done = 0;
+        while (done < usernames) {
+            int here = Math.min(usernames - done, 1 + poisson(1));
+            String country = chance(0.6) ? pick(HOME_COUNTRIES) : pick(RISKY_COUNTRIES);
+            Script s =
+                    new Script(Typology.DISTRIBUTED_STUFFING, null, t)
+                            .from(newIp(false), country, oneDevice ? device : "d-" + token(16), ua);
+            for (int i = 0; i < here; i++) {
+                login(s, t - s.delay, leakedUsername(used), false);
+                t += gap(exponential(60_000 / perMinute));
+                done++;
+            }
+            out.add(s);
+        }
+        return out;
+    }
+
+    private Script bruteForce(long now) {
+        // most targets are real accounts, some are usernames that do not exist here
+        String victim =
+                !customers.isEmpty() && chance(0.7)
+                        ? pick(customers).usernameHash
+                        : hash("username", "acct-" + token(10));
         Script s =
                 new Script(Typology.BRUTE_FORCE, null, 0)
-                        .from(newIp(true), pick(RISKY_COUNTRIES), "d-" + token(16), pick(BOTS));
-        int failures = 8 + rnd.nextInt(5);
+                        .from(
+                                newIp(true),
+                                pick(RISKY_COUNTRIES),
+                                "d-" + token(16),
+                                chance(0.5) ? pick(BOTS) : pick(BROWSERS));
+        int failures = (int) logNormal(20, 0.7, 3, 300);
+        double meanGap = logNormal(4_000, 0.8, 300, 60_000);
         long t = 0;
         for (int i = 0; i < failures; i++) {
             login(s, t, victim, false);
-            t += 800 + rnd.nextInt(1_200);
+            t += gap(exponential(meanGap));
         }
         return s;
+    }
+
+    /** Risky account changes after a takeover login: at least one credential, often the address. */
+    private long takeoverChanges(Script s, long t) {
+        boolean email = chance(0.6);
+        boolean password = chance(0.8) || !email;
+        if (email) {
+            s.add(t, EventType.ACCOUNT_CHANGE, new AccountChangeData(ChangeKind.EMAIL));
+            t += logNormal(4_000, 0.5, 500, 60_000);
+        }
+        if (password) {
+            s.add(t, EventType.ACCOUNT_CHANGE, new AccountChangeData(ChangeKind.PASSWORD));
+            t += logNormal(4_000, 0.5, 500, 60_000);
+        }
+        if (chance(0.6)) {
+            s.add(t, EventType.ACCOUNT_CHANGE, new AccountChangeData(ChangeKind.SHIPPING_ADDRESS));
+            t += logNormal(4_000, 0.5, 500, 60_000);
+        }
+        return t;
+    }
+
+    /** The takeover's order: resellable goods to a drop address, paid with the stored card. */
+    private void takeoverOrder(Script s, Customer c, long t) {
+        String dropAddress = hash("address", "drop-" + token(10));
+        String newEmailDomain = pick(EMAIL_DOMAINS);
+        Purchase p =
+                new Purchase(
+                        "o-" + token(12),
+                        logNormal(40_000, 0.7, 2_000, 500_000),
+                        c.currency,
+                        1 + poisson(1),
+                        c.card,
+                        c.country,
+                        c.country,
+                        dropAddress,
+                        hash("email", token(10) + "@" + newEmailDomain),
+                        newEmailDomain);
+        checkout(s, t, p, false, 0.7);
     }
 
     private Script accountTakeover(long now) {
@@ -833,43 +1137,67 @@ public final class CheckoutSimulator {
                         .from(newIp(true), country, "d-" + token(16), pick(BROWSERS))
                         .as(c.accountId);
         login(s, 0, c.usernameHash, true);
-        long t = browse(s, 1_500, 2);
-        s.add(t, EventType.ACCOUNT_CHANGE, new AccountChangeData(ChangeKind.EMAIL));
-        s.add(t + 1_500, EventType.ACCOUNT_CHANGE, new AccountChangeData(ChangeKind.PASSWORD));
-        s.add(
-                t + 3_000,
-                EventType.ACCOUNT_CHANGE,
-                new AccountChangeData(ChangeKind.SHIPPING_ADDRESS));
-        t = browse(s, t + 4_500, 2);
-        String dropAddress = hash("address", "drop-" + token(10));
-        String newEmailDomain = pick(EMAIL_DOMAINS);
-        Purchase p =
-                new Purchase(
-                        "o-" + token(12),
-                        30_000 + rnd.nextInt(60_000),
-                        c.currency,
-                        1 + rnd.nextInt(2),
-                        c.card,
-                        c.country,
-                        c.country,
-                        dropAddress,
-                        hash("email", token(10) + "@" + newEmailDomain),
-                        newEmailDomain);
-        checkout(s, t, Math.max(MIN_ORDER_AT_MS + 1_000, t + 5_000), p, false);
+        long t = browse(s, logNormal(2_000, 0.5, 300, 30_000), 1 + poisson(1.5));
+        t = takeoverChanges(s, t);
+        t = browse(s, t, 1 + poisson(1));
+        takeoverOrder(s, c, t);
         s.onSchedule.add(at -> c.reserved = true);
         return s;
+    }
+
+    /**
+     * The takeover split over two sessions: the first only logs in from the new device and country
+     * and looks around; minutes to hours later the second, from the same device, changes
+     * credentials and orders.
+     */
+    private List<Script> splitTakeover(long now) {
+        Customer c = readyCustomer(now);
+        if (c == null) {
+            return null;
+        }
+        String country = otherThan(RISKY_COUNTRIES, c.country);
+        String device = "d-" + token(16);
+        String ua = pick(BROWSERS);
+        String ip = newIp(true);
+        Script first =
+                new Script(Typology.SPLIT_TAKEOVER, c.accountId, 0)
+                        .from(ip, country, device, ua)
+                        .as(c.accountId);
+        login(first, 0, c.usernameHash, true);
+        browse(first, logNormal(2_000, 0.5, 300, 30_000), 1 + poisson(1.5));
+        long gap =
+                logNormal(
+                        Duration.ofMinutes(25).toMillis(),
+                        1.0,
+                        Duration.ofMinutes(2).toMillis(),
+                        Duration.ofHours(4).toMillis());
+        Script second =
+                new Script(Typology.SPLIT_TAKEOVER, c.accountId, first.span() + pause(gap))
+                        .from(chance(0.5) ? ip : newIp(true), country, device, ua)
+                        .as(c.accountId);
+        login(second, 0, c.usernameHash, true);
+        long t = browse(second, logNormal(2_000, 0.5, 300, 30_000), poisson(1));
+        t = takeoverChanges(second, t);
+        t = browse(second, t, 1 + poisson(1));
+        takeoverOrder(second, c, t);
+        first.onSchedule.add(at -> c.reserved = true);
+        return List.of(first, second);
     }
 
     private Script cardTesting() {
         String country = pick(RISKY_COUNTRIES);
         Script s =
                 new Script(Typology.CARD_TESTING, null, 0)
-                        .from(newIp(true), country, "d-" + token(16), pick(BOTS));
-        long t = browse(s, 0, 2);
+                        .from(
+                                newIp(true),
+                                country,
+                                "d-" + token(16),
+                                chance(0.6) ? pick(BOTS) : pick(BROWSERS));
+        long t = browse(s, 0, poisson(1.5), 1_500);
         Purchase p =
                 new Purchase(
                         "o-" + token(12),
-                        100 + rnd.nextInt(400),
+                        logNormal(200, 0.6, 50, 2_000),
                         "USD",
                         1,
                         null,
@@ -878,12 +1206,17 @@ public final class CheckoutSimulator {
                         hash("address", token(8)),
                         hash("email", token(8)),
                         pick(EMAIL_DOMAINS));
-        int tries = 6 + rnd.nextInt(5);
+        int tries = (int) logNormal(15, 0.7, 3, 200);
+        // some testers reset their device fingerprint between tries
+        boolean rotateDevice = chance(0.2);
+        double meanGap = logNormal(5_000, 0.7, 300, 60_000);
         for (int i = 0; i < tries; i++) {
+            if (rotateDevice) {
+                s.deviceId = "d-" + token(16);
+            }
             Card card = newCard(pick(HOME_COUNTRIES));
-            boolean ok = i == tries - 2 && rnd.nextBoolean();
-            s.add(t, EventType.PAYMENT_ATTEMPT, payment(p, card, ok));
-            t += 700 + rnd.nextInt(900);
+            s.add(t, EventType.PAYMENT_ATTEMPT, payment(p, card, chance(0.12)));
+            t += gap(exponential(meanGap));
         }
         return s;
     }
@@ -895,41 +1228,41 @@ public final class CheckoutSimulator {
         Script s =
                 new Script(Typology.GEO_MISMATCH, null, 0)
                         .from(newIp(true), ipCountry, "d-" + token(16), pick(BROWSERS));
-        long t = browse(s, 0, 3 + rnd.nextInt(2));
+        long t = browse(s, 0, pagesToOrder());
         Card card = newCard(cardCountry);
         String domain = pick(EMAIL_DOMAINS);
         Purchase p =
                 new Purchase(
                         "o-" + token(12),
-                        60_000 + rnd.nextInt(140_000),
+                        logNormal(100_000, 0.6, 5_000, 1_000_000),
                         currencyOf(billing),
-                        1 + rnd.nextInt(2),
+                        1 + poisson(0.8),
                         card,
                         billing,
                         billing,
                         hash("address", token(10)),
                         hash("email", token(10) + "@" + domain),
                         domain);
-        checkout(s, t, Math.max(orderTime(), t + 6_000), p, false);
+        checkout(s, t, p, false, 0.8);
         return s;
     }
 
-    private List<Script> orderVelocity() {
+    /** A new account ordering again and again with one card to one address. */
+    private List<Script> orderVelocity(long now) {
         Customer c = new Customer(pick(HOME_COUNTRIES), newIp(false));
         c.reserved = true;
-        int sessions = 5 + rnd.nextInt(2);
+        int orders = 3 + poisson(4);
+        double meanGap = logNormal(120_000, 0.8, 5_000, 1_800_000);
         List<Script> out = new ArrayList<>();
-        for (int i = 0; i < sessions; i++) {
+        long delay = 0;
+        for (int i = 0; i < orders; i++) {
             Script s =
-                    new Script(Typology.ORDER_VELOCITY, c.accountId, 1_000L * i)
-                            .from(c)
-                            .as(c.accountId);
+                    new Script(Typology.ORDER_VELOCITY, c.accountId, delay).from(c).as(c.accountId);
             login(s, 0, c.usernameHash, true);
-            long t = browse(s, 1_000, 2 + rnd.nextInt(2));
-            long orderAt = MIN_ORDER_AT_MS + 500 + rnd.nextInt(1_500);
-            checkout(
-                    s, Math.min(t, orderAt - 8_000), orderAt, purchaseBy(c, normalAmount()), false);
+            long t = browse(s, logNormal(1_500, 0.5, 200, 20_000), pagesToOrder(), 3_000);
+            checkout(s, t, purchaseBy(c, logNormal(15_000, 0.6, 1_000, 300_000)), false, 0.6);
             out.add(s);
+            delay += pause(exponential(meanGap));
         }
         return out;
     }
@@ -948,9 +1281,9 @@ public final class CheckoutSimulator {
         if (account != null) {
             s.as(account);
             login(s, 0, hash("username", account), true);
-            t = 1_500;
+            t = logNormal(2_000, 0.5, 300, 30_000);
         }
-        t = browse(s, t, 3 + rnd.nextInt(2));
+        t = browse(s, t, pagesToOrder());
         Card card =
                 kind == 1
                         ? new Card(pick(blockList.cards()), digits(6), digits(4), c.country)
@@ -961,24 +1294,25 @@ public final class CheckoutSimulator {
                         "o-" + token(12),
                         normalAmount(),
                         c.currency,
-                        1 + rnd.nextInt(3),
+                        1 + poisson(0.8),
                         card,
                         c.country,
                         c.country,
                         c.addressHash,
                         hash("email", token(8) + "@" + domain),
                         domain);
-        checkout(s, t, Math.max(orderTime(), t + 6_000), p, false);
+        checkout(s, t, p, false, 1.0);
         return s;
     }
 
+    /** A script: straight to a product URL, checkout fields filled in well under a second each. */
     private Script botCheckout() {
         Customer g = new Customer(pick(HOME_COUNTRIES), newIp(true));
         Script s =
                 new Script(Typology.BOT_CHECKOUT, null, 0)
                         .from(g.ip, g.country, "d-" + token(16), pick(BOTS));
-        long orderAt = 3_000 + rnd.nextInt(5_000);
-        checkout(s, 0, orderAt, purchaseBy(g, 8_000 + rnd.nextInt(30_000)), false);
+        long t = browse(s, 0, poisson(0.4), 800);
+        checkout(s, t, purchaseBy(g, logNormal(15_000, 0.7, 1_000, 300_000)), false, 0.06);
         return s;
     }
 
@@ -988,18 +1322,21 @@ public final class CheckoutSimulator {
             return null;
         }
         Script s = new Script(Typology.TYPO_PASSWORD, c.accountId, 0).from(c);
-        int failures = 1 + rnd.nextInt(2);
+        int failures = 1 + poisson(0.4);
         long t = 0;
         for (int i = 0; i < failures; i++) {
             login(s, t, c.usernameHash, false);
-            t += 3_000 + rnd.nextInt(4_000);
+            t += logNormal(5_000, 0.5, 1_000, 60_000);
         }
         s.as(c.accountId);
         login(s, t, c.usernameHash, true);
-        t = browse(s, t + 1_500, 2 + rnd.nextInt(3));
-        if (rnd.nextBoolean()) {
-            checkout(s, t, Math.max(orderTime(), t + 6_000), purchaseBy(c, normalAmount()), false);
+        t += logNormal(2_000, 0.5, 300, 30_000);
+        if (chance(0.5)) {
+            t = browse(s, t, pagesToOrder());
+            checkout(s, t, purchaseBy(c, normalAmount()), chance(0.05), 1.0);
             s.onSchedule.add(at -> c.orders++);
+        } else {
+            browse(s, t, 1 + poisson(2));
         }
         s.onSchedule.add(at -> c.reserved = true);
         return s;
@@ -1009,43 +1346,50 @@ public final class CheckoutSimulator {
         String homeIp = newIp(false);
         String country = pick(HOME_COUNTRIES);
         String address = hash("address", "family-" + token(10));
-        int members = 3 + rnd.nextInt(2);
-        int typoMember = rnd.nextInt(members + 1); // == members: nobody mistypes
+        // households average 2-3 people; here 2 or more of them have accounts and shop the same day
+        int members = 2 + poisson(1);
         List<Script> out = new ArrayList<>();
+        long delay = 0;
         for (int m = 0; m < members; m++) {
             Customer c = new Customer(country, homeIp);
             c.reserved = true;
-            Script s =
-                    new Script(Typology.FAMILY_ONE_IP, c.accountId, 1_500L * m)
-                            .from(homeIp, country, c.device, c.userAgent);
-            long t = 0;
-            if (m == typoMember) {
-                login(s, 0, c.usernameHash, false);
-                t = 3_000;
+            int orders = chance(0.8) ? 1 + (chance(0.15) ? 1 : 0) : 0;
+            long sessionDelay = delay;
+            for (int o = 0; o < Math.max(1, orders); o++) {
+                Script s =
+                        new Script(Typology.FAMILY_ONE_IP, c.accountId, sessionDelay)
+                                .from(homeIp, country, c.device, c.userAgent);
+                long t = 0;
+                if (chance(0.15)) {
+                    login(s, 0, c.usernameHash, false);
+                    t = logNormal(5_000, 0.5, 1_000, 60_000);
+                }
+                s.as(c.accountId);
+                login(s, t, c.usernameHash, true);
+                t += logNormal(2_000, 0.5, 300, 30_000);
+                if (orders > 0) {
+                    t = browse(s, t, pagesToOrder());
+                    Purchase own = purchaseBy(c, normalAmount());
+                    Purchase p =
+                            new Purchase(
+                                    own.orderId,
+                                    own.amountMinor,
+                                    own.currency,
+                                    own.items,
+                                    own.card,
+                                    country,
+                                    country,
+                                    address,
+                                    own.emailHash,
+                                    own.emailDomain);
+                    checkout(s, t, p, chance(0.05), 1.0);
+                } else {
+                    browse(s, t, 1 + poisson(2));
+                }
+                out.add(s);
+                sessionDelay += pause(exponential(Duration.ofMinutes(40).toMillis()));
             }
-            s.as(c.accountId);
-            login(s, t, c.usernameHash, true);
-            t = browse(s, t + 1_500, 2 + rnd.nextInt(3));
-            Purchase own = purchaseBy(c, normalAmount());
-            Purchase p =
-                    new Purchase(
-                            own.orderId,
-                            own.amountMinor,
-                            own.currency,
-                            own.items,
-                            own.card,
-                            country,
-                            country,
-                            address,
-                            own.emailHash,
-                            own.emailDomain);
-            checkout(
-                    s,
-                    t,
-                    Math.max(MIN_ORDER_AT_MS + 1_000 + rnd.nextInt(5_000), t + 6_000),
-                    p,
-                    false);
-            out.add(s);
+            delay += pause(exponential(Duration.ofMinutes(10).toMillis()));
         }
         return out;
     }
@@ -1061,14 +1405,62 @@ public final class CheckoutSimulator {
                         .from(newIp(false), abroad, c.device, c.userAgent)
                         .as(c.accountId);
         login(s, 0, c.usernameHash, true);
-        long t = browse(s, 1_500, 3 + rnd.nextInt(3));
-        checkout(
-                s,
-                t,
-                Math.max(orderTime(), t + 6_000),
-                purchaseBy(c, 5_000 + rnd.nextInt(80_000)),
-                false);
-        s.onSchedule.add(at -> c.orders++);
+        long t = logNormal(2_000, 0.5, 300, 30_000);
+        if (chance(0.7)) {
+            t = browse(s, t, pagesToOrder());
+            checkout(s, t, purchaseBy(c, logNormal(6_000, 0.9, 300, 300_000)), false, 1.0);
+            s.onSchedule.add(at -> c.orders++);
+        } else {
+            browse(s, t, 1 + poisson(2));
+        }
+        s.onSchedule.add(at -> c.reserved = true);
+        return s;
+    }
+
+    /** A customer who has ordered before orders again, a few times within the hour. */
+    private List<Script> loyalRepeatBuyer(long now) {
+        Customer c = readyCustomer(now, true);
+        if (c == null) {
+            return null;
+        }
+        int orders = 2 + poisson(1.5);
+        List<Script> out = new ArrayList<>();
+        long delay = 0;
+        for (int i = 0; i < orders; i++) {
+            out.add(
+                    customerSession(
+                            c, Typology.LOYAL_REPEAT_BUYER, delay, true, c.card, normalAmount()));
+            delay += pause(exponential(Duration.ofMinutes(12).toMillis()));
+        }
+        out.get(0).onSchedule.add(at -> c.reserved = true);
+        return out;
+    }
+
+    private List<Script> bigSpender(long now) {
+        Customer c = readyCustomer(now, true);
+        if (c == null) {
+            return null;
+        }
+        int orders = 1 + poisson(0.3);
+        List<Script> out = new ArrayList<>();
+        long delay = 0;
+        for (int i = 0; i < orders; i++) {
+            long amount = logNormal(150_000, 0.6, 40_000, 2_000_000);
+            out.add(customerSession(c, Typology.BIG_SPENDER, delay, true, c.card, amount));
+            delay += pause(exponential(Duration.ofMinutes(30).toMillis()));
+        }
+        out.get(0).onSchedule.add(at -> c.reserved = true);
+        return out;
+    }
+
+    /** A customer with history pays with a card the account has not used before. */
+    private Script secondCard(long now) {
+        Customer c = readyCustomer(now, true);
+        if (c == null) {
+            return null;
+        }
+        Card second = newCard(chance(0.85) ? c.country : pick(HOME_COUNTRIES));
+        Script s = customerSession(c, Typology.SECOND_CARD, 0, true, second, normalAmount());
         s.onSchedule.add(at -> c.reserved = true);
         return s;
     }
