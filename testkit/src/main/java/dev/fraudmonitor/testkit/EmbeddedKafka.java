@@ -75,10 +75,13 @@ public final class EmbeddedKafka implements AutoCloseable {
         return start(false);
     }
 
-    /** User the SASL broker accepts (SASL/PLAIN), with {@link #SASL_PASSWORD}. */
-    public static final String SASL_USER = JaasUtils.KAFKA_PLAIN_USER1;
+    /**
+     * User the SASL broker accepts (SASL/PLAIN), with {@link #SASL_PASSWORD}; a super user, as the
+     * test kit's authorizer has no ACLs for anyone else.
+     */
+    public static final String SASL_USER = JaasUtils.KAFKA_PLAIN_ADMIN;
 
-    public static final String SASL_PASSWORD = JaasUtils.KAFKA_PLAIN_USER1_PASSWORD;
+    public static final String SASL_PASSWORD = JaasUtils.KAFKA_PLAIN_ADMIN_PASSWORD;
 
     /**
      * As {@link #start()}, but its client listener accepts only SASL_PLAINTEXT with mechanism
@@ -103,6 +106,12 @@ public final class EmbeddedKafka implements AutoCloseable {
                             .setNumControllerNodes(1)
                             .setBaseDirectory(baseDir)
                             .setBrokerSecurityProtocol(
+                                    sasl
+                                            ? SecurityProtocol.SASL_PLAINTEXT
+                                            : SecurityProtocol.PLAINTEXT)
+                            // with SASL the test kit turns on an authorizer: the controller
+                            // listener must authenticate too, or registration is refused
+                            .setControllerSecurityProtocol(
                                     sasl
                                             ? SecurityProtocol.SASL_PLAINTEXT
                                             : SecurityProtocol.PLAINTEXT)
