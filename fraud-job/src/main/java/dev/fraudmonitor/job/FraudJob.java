@@ -55,6 +55,12 @@ public final class FraudJob {
                     config, config.get(JobConfig.KAFKA_STARTUP_WAIT), Duration.ofSeconds(5));
         } catch (ConfigException e) {
             log.error("Configuration error: {}", e.getMessage());
+            if (!(StreamExecutionEnvironment.getExecutionEnvironment()
+                    instanceof LocalStreamEnvironment)) {
+                // Submitted to a cluster (flink run, REST, application mode): exiting would take
+                // the client or the JobManager down with it; the exception carries the message.
+                throw e;
+            }
             System.err.println("Configuration error: " + e.getMessage());
             System.err.println("Run with --help to list every option.");
             System.exit(2);

@@ -58,6 +58,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private EmbeddedKafka(
             KafkaClusterTestKit cluster,
+            String bootstrapServers,
             Path baseDir,
             Admin admin,
             Duration startupTime,
@@ -65,7 +66,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.security = security;
         this.cluster = cluster;
         this.baseDir = baseDir;
-        this.bootstrapServers = cluster.bootstrapServers();
+        this.bootstrapServers = bootstrapServers;
         this.admin = admin;
         this.startupTime = startupTime;
     }
@@ -73,6 +74,17 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Formats and starts a fresh broker and waits until it accepts clients. */
     public static EmbeddedKafka start() {
         return start(false);
+    }
+
+    /**
+     * The same helpers (topics, producers, {@link #readAll}) for a broker running elsewhere, such
+     * as a {@link KafkaProcess}; {@link #close()} closes the clients only.
+     */
+    public static EmbeddedKafka connect(String bootstrapServers) {
+        Properties adminProps = new Properties();
+        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return new EmbeddedKafka(
+                null, bootstrapServers, null, Admin.create(adminProps), Duration.ZERO, Map.of());
     }
 
     /**
@@ -160,7 +172,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                     "Embedded Kafka started at {} in {} ms",
                     cluster.bootstrapServers(),
                     took.toMillis());
-            return new EmbeddedKafka(cluster, baseDir, admin, took, security);
+            return new EmbeddedKafka(
+                    cluster, cluster.bootstrapServers(), baseDir, admin, took, security);
         } catch (Exception e) {
             if (cluster != null) {
                 try {
@@ -352,6 +365,9 @@ public final class EmbeddedKafka implements AutoCloseable {
             sharedProducer.close(Duration.ofSeconds(5));
         }
         admin.close(Duration.ofSeconds(5));
+        if (cluster == null) {
+            return;
+        }
         try {
             cluster.close();
         } catch (Exception e) {
