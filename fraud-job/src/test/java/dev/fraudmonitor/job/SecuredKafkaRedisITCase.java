@@ -171,6 +171,28 @@ class SecuredKafkaRedisITCase {
     }
 
     @Test
+    void aJobStartedBeforeItsInputTopicExistsWaitsForIt() throws Exception {
+        String events = "events-created-later-" + java.util.UUID.randomUUID();
+        String[] topics = {
+            events,
+            KAFKA.newTopic("alerts", 1),
+            KAFKA.newTopic("holds", 1),
+            KAFKA.newTopic("dlq", 1)
+        };
+        JobConfig config =
+                config(kafkaProperties(EmbeddedKafka.SASL_PASSWORD), redis.newKeyPrefix(), topics);
+        java.util.concurrent.CompletableFuture<Void> ready =
+                java.util.concurrent.CompletableFuture.runAsync(
+                        () ->
+                                KafkaPreflight.awaitReady(
+                                        config, Duration.ofSeconds(60), Duration.ofMillis(200)));
+        Thread.sleep(1500);
+        assertFalse(ready.isDone(), "waits while the input topic is missing");
+        KAFKA.kafka().createTopic(events, 2);
+        ready.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    @Test
     void redisRefusesAWrongPasswordAndAnUntrustedCertificate() throws Exception {
         try (RedisClient ok =
                 RedisClients.create(
