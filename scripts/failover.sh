@@ -50,7 +50,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-cd "$target"
+# FailoverRun, the cluster and the broker keep their files under target/ of the job module.
+cd "$root/fraud-job"
 setsid "$java_cmd" -Xmx768m $opens -Djava.io.tmpdir="$target" \
   -Dlog4j2.configurationFile="$root/scripts/failover-log4j2.properties" \
   -cp "$target/test-classes:$target/classes:$(cat "$target/test.classpath")" \
