@@ -81,10 +81,16 @@ public final class EmbeddedKafka implements AutoCloseable {
      * as a {@link KafkaProcess}; {@link #close()} closes the clients only.
      */
     public static EmbeddedKafka connect(String bootstrapServers) {
+        return connect(bootstrapServers, Map.of());
+    }
+
+    /** As {@link #connect(String)}, logging in with {@code security} (client properties). */
+    public static EmbeddedKafka connect(String bootstrapServers, Map<String, String> security) {
         Properties adminProps = new Properties();
+        adminProps.putAll(security);
         adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         return new EmbeddedKafka(
-                null, bootstrapServers, null, Admin.create(adminProps), Duration.ZERO, Map.of());
+                null, bootstrapServers, null, Admin.create(adminProps), Duration.ZERO, security);
     }
 
     /**

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -28,39 +29,94 @@ import org.slf4j.LoggerFactory;
 public final class KafkaProcess implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaProcess.class);
 
+    /** The user a SASL_SSL broker ({@link #startSaslSsl}) accepts, with {@link #SASL_PASSWORD}. */
+    public static final String SASL_USER = "fraud";
+
+    public static final String SASL_PASSWORD = "fraud-secret-4e1";
+
     private final Path dir;
     private final int port;
+    private final int internalPort;
+    private final TestCertificates tls;
     private final Thread killOnExit = new Thread(this::kill, "kafka-process-kill");
     private Process process;
     private int starts;
 
-    private KafkaProcess(Path dir, int port) {
+    private KafkaProcess(Path dir, int port, int internalPort, TestCertificates tls) {
         this.dir = dir;
         this.port = port;
+        this.internalPort = internalPort;
+        this.tls = tls;
     }
 
     /** Formats and starts a fresh broker, and waits until it answers. */
     public static KafkaProcess start(Duration timeout) {
+        return start(timeout, null);
+    }
+
+    /**
+     * As {@link #start(Duration)}, but clients must connect with SASL_SSL (mechanism PLAIN, user
+     * {@link #SASL_USER}) and trust {@code tls}'s certificate: {@link #clientSecurity()}. The
+     * broker talks to itself over a separate plaintext listener.
+     */
+    public static KafkaProcess startSaslSsl(Duration timeout, TestCertificates tls) {
+        return start(timeout, tls);
+    }
+
+    private static KafkaProcess start(Duration timeout, TestCertificates tls) {
         Path dir = Path.of("target", "kafka-process-" + UUID.randomUUID()).toAbsolutePath();
         KafkaProcess kafka;
         try {
             Files.createDirectories(dir.resolve("logs"));
-            kafka = new KafkaProcess(dir, freePort());
+            int port = freePort();
+            kafka = new KafkaProcess(dir, port, tls == null ? port : freePort(), tls);
             int controllerPort = freePort();
+            List<String> listeners =
+                    tls == null
+                            ? List.of(
+                                    "listeners=PLAINTEXT://127.0.0.1:"
+                                            + port
+                                            + ",CONTROLLER://127.0.0.1:"
+                                            + controllerPort,
+                                    "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                                    "inter.broker.listener.name=PLAINTEXT",
+                                    "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT")
+                            : List.of(
+                                    "listeners=SASL_SSL://127.0.0.1:"
+                                            + port
+                                            + ",INTERNAL://127.0.0.1:"
+                                            + kafka.internalPort
+                                            + ",CONTROLLER://127.0.0.1:"
+                                            + controllerPort,
+                                    "advertised.listeners=SASL_SSL://127.0.0.1:"
+                                            + port
+                                            + ",INTERNAL://127.0.0.1:"
+                                            + kafka.internalPort,
+                                    "inter.broker.listener.name=INTERNAL",
+                                    "listener.security.protocol.map=SASL_SSL:SASL_SSL,"
+                                            + "INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                                    "sasl.enabled.mechanisms=PLAIN",
+                                    "listener.name.sasl_ssl.plain.sasl.jaas.config="
+                                            + "org.apache.kafka.common.security.plain.PlainLoginModule"
+                                            + " required user_"
+                                            + SASL_USER
+                                            + "=\""
+                                            + SASL_PASSWORD
+                                            + "\";",
+                                    "ssl.keystore.type=PKCS12",
+                                    "ssl.keystore.location=" + tls.keystore(),
+                                    "ssl.keystore.password=" + TestCertificates.PASSWORD,
+                                    "ssl.key.password=" + TestCertificates.PASSWORD);
+            List<String> lines = new ArrayList<>();
+            lines.add("process.roles=broker,controller");
+            lines.add("node.id=1");
+            lines.add("controller.quorum.bootstrap.servers=127.0.0.1:" + controllerPort);
+            lines.add("controller.listener.names=CONTROLLER");
+            lines.addAll(listeners);
             String conf =
                     String.join(
                             "\n",
-                            "process.roles=broker,controller",
-                            "node.id=1",
-                            "controller.quorum.bootstrap.servers=127.0.0.1:" + controllerPort,
-                            "listeners=PLAINTEXT://127.0.0.1:"
-                                    + kafka.port
-                                    + ",CONTROLLER://127.0.0.1:"
-                                    + controllerPort,
-                            "advertised.listeners=PLAINTEXT://127.0.0.1:" + kafka.port,
-                            "controller.listener.names=CONTROLLER",
-                            "inter.broker.listener.name=PLAINTEXT",
-                            "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                            String.join("\n", lines),
                             "log.dirs=" + dir.resolve("data"),
                             "num.partitions=1",
                             "offsets.topic.replication.factor=1",
@@ -120,7 +176,7 @@ public final class KafkaProcess implements AutoCloseable {
                         "broker-" + starts++,
                         List.of("kafka.Kafka", dir.resolve("server.properties").toString()));
         Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + internalPort);
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000");
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
         try (Admin admin = Admin.create(p)) {
@@ -164,6 +220,25 @@ public final class KafkaProcess implements AutoCloseable {
 
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /** Client properties to log in to a {@link #startSaslSsl} broker (empty for a plain one). */
+    public Map<String, String> clientSecurity() {
+        if (tls == null) {
+            return Map.of();
+        }
+        return Map.of(
+                "security.protocol", "SASL_SSL",
+                "sasl.mechanism", "PLAIN",
+                "sasl.jaas.config",
+                        "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                                + " username=\""
+                                + SASL_USER
+                                + "\" password=\""
+                                + SASL_PASSWORD
+                                + "\";",
+                "ssl.truststore.type", "PEM",
+                "ssl.truststore.location", tls.certificatePem().toString());
     }
 
     public Path logDir() {
