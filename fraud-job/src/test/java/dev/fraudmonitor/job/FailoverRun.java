@@ -105,8 +105,8 @@ public final class FailoverRun {
             RedisClient redisClient = redis.client();
             scenario.prepareRedis(redisClient, prefix);
             say(
-                    "Kafka %s (pid separate), Redis %s, Flink REST %s, %d input records in %d"
-                            + " batches",
+                    "Kafka broker (own JVM) at %s, Redis %s, Flink REST %s, %d input records in"
+                            + " %d batches",
                     broker.bootstrapServers(),
                     redis.url(),
                     cluster.restUrl(),
