@@ -34,7 +34,7 @@ public final class FraudJob {
     private FraudJob() {}
 
     public static void main(String[] args) throws Exception {
-        // No logger before this point: `java -cp <job jar> ... --help` has no slf4j to load.
+        // Help needs neither logging nor a cluster.
         if (Arrays.asList(args).contains("--help")) {
             System.out.println("Checkout fraud monitor: Flink job\n\n" + JobConfig.help());
             return;
