@@ -4,6 +4,7 @@ import dev.fraudmonitor.job.config.ConfigException;
 import dev.fraudmonitor.job.config.JobConfig;
 import dev.fraudmonitor.job.event.DecodeResult;
 import dev.fraudmonitor.job.io.KafkaIO;
+import dev.fraudmonitor.job.io.KafkaPreflight;
 import dev.fraudmonitor.job.io.RedisHoldSink;
 import dev.fraudmonitor.job.operators.StageRules;
 import java.time.Duration;
@@ -13,11 +14,13 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,30 +30,94 @@ import org.slf4j.LoggerFactory;
  * it. The same jar runs on a Flink cluster ({@code flink run}) and inside the embedded demo.
  */
 public final class FraudJob {
-    private static final Logger LOG = LoggerFactory.getLogger(FraudJob.class);
     public static final String JOB_NAME = "checkout-fraud-monitor";
 
     private FraudJob() {}
 
     public static void main(String[] args) throws Exception {
+        // Help needs neither logging nor a cluster.
         if (Arrays.asList(args).contains("--help")) {
             System.out.println("Checkout fraud monitor: Flink job\n\n" + JobConfig.help());
             return;
         }
         JobConfig config;
+        StreamExecutionEnvironment env;
+        Logger log = LoggerFactory.getLogger(FraudJob.class);
         try {
             config = JobConfig.fromArgs(args, System.getenv());
+            log.info("Starting {} with\n{}", JOB_NAME, config.describe());
+            ReadableConfig cluster =
+                    StreamExecutionEnvironment.getExecutionEnvironment().getConfiguration();
+            Configuration flink = flinkConfiguration(config, cluster);
+            env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+            env.configure(flink);
+            requireDurableCheckpoints(env, config, cluster);
+            KafkaPreflight.awaitReady(
+                    config, config.get(JobConfig.KAFKA_STARTUP_WAIT), Duration.ofSeconds(5));
         } catch (ConfigException e) {
+            log.error("Configuration error: {}", e.getMessage());
+            if (!(StreamExecutionEnvironment.getExecutionEnvironment()
+                    instanceof LocalStreamEnvironment)) {
+                // Submitted to a cluster (flink run, REST, application mode): exiting would take
+                // the client or the JobManager down with it; the exception carries the message.
+                throw e;
+            }
             System.err.println("Configuration error: " + e.getMessage());
             System.err.println("Run with --help to list every option.");
             System.exit(2);
             return;
         }
-        LOG.info("Starting {} with\n{}", JOB_NAME, config.describe());
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(config));
         define(env, config);
         env.execute(JOB_NAME);
+    }
+
+    /**
+     * As {@link #flinkConfiguration(JobConfig)}, for a cluster: where the cluster's configuration
+     * ({@code deploy/config.yaml}) sets the state backend, checkpoint interval or restart strategy
+     * and the job's option was left at its default, the cluster's setting stays in force.
+     */
+    public static Configuration flinkConfiguration(JobConfig config, ReadableConfig cluster) {
+        Configuration flink = flinkConfiguration(config);
+        if (!config.isExplicit(JobConfig.STATE_BACKEND)
+                && cluster.getOptional(StateBackendOptions.STATE_BACKEND).isPresent()) {
+            flink.removeConfig(StateBackendOptions.STATE_BACKEND);
+        }
+        if (!config.isExplicit(JobConfig.CHECKPOINT_INTERVAL)
+                && cluster.getOptional(CheckpointingOptions.CHECKPOINTING_INTERVAL).isPresent()) {
+            flink.removeConfig(CheckpointingOptions.CHECKPOINTING_INTERVAL);
+        }
+        if (cluster.getOptional(RestartStrategyOptions.RESTART_STRATEGY).isPresent()) {
+            flink.removeConfig(RestartStrategyOptions.RESTART_STRATEGY);
+            flink.removeConfig(
+                    RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF);
+            flink.removeConfig(
+                    RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF);
+        }
+        return flink;
+    }
+
+    /**
+     * On a cluster, checkpoints kept in JobManager memory are lost with the JobManager, and with
+     * them the exactly-once guarantee: refuse to start without durable checkpoint storage.
+     */
+    static void requireDurableCheckpoints(
+            StreamExecutionEnvironment env, JobConfig config, ReadableConfig cluster) {
+        if (env instanceof LocalStreamEnvironment) {
+            return;
+        }
+        boolean dir =
+                !config.get(JobConfig.CHECKPOINT_DIR).isEmpty()
+                        || cluster.getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY)
+                                .filter(d -> !d.isBlank())
+                                .isPresent();
+        if (!dir) {
+            throw new ConfigException(
+                    JobConfig.CHECKPOINT_DIR.key()
+                            + ": a job on a Flink cluster needs durable checkpoint storage that"
+                            + " every JobManager and TaskManager can reach; pass --checkpoint.dir"
+                            + " s3://bucket/checkpoints (or set execution.checkpointing.dir in the"
+                            + " cluster's config.yaml, as deploy/config.yaml does)");
+        }
     }
 
     /** Starts the job without waiting for it to finish (demo, tests, benchmarks). */
@@ -100,6 +167,9 @@ public final class FraudJob {
     /** Adds source, topology and sinks to {@code env}. */
     public static void define(StreamExecutionEnvironment env, JobConfig config) {
         env.setParallelism(config.get(JobConfig.PARALLELISM));
+        // Key groups are fixed for the life of the state: set, not derived from the first
+        // parallelism, so a savepoint taken at one parallelism restores at any other up to it.
+        env.setMaxParallelism(config.get(JobConfig.MAX_PARALLELISM));
         sinks(FraudTopology.build(source(env, config), config, StageRules.redis(config)), config);
     }
 

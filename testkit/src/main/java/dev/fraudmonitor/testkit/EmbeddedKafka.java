@@ -24,8 +24,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.test.JaasUtils;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -50,20 +52,65 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final String bootstrapServers;
     private final Admin admin;
     private final Duration startupTime;
+    private final Map<String, String> security;
     private KafkaProducer<byte[], byte[]> sharedProducer;
     private boolean closed;
 
     private EmbeddedKafka(
-            KafkaClusterTestKit cluster, Path baseDir, Admin admin, Duration startupTime) {
+            KafkaClusterTestKit cluster,
+            String bootstrapServers,
+            Path baseDir,
+            Admin admin,
+            Duration startupTime,
+            Map<String, String> security) {
+        this.security = security;
         this.cluster = cluster;
         this.baseDir = baseDir;
-        this.bootstrapServers = cluster.bootstrapServers();
+        this.bootstrapServers = bootstrapServers;
         this.admin = admin;
         this.startupTime = startupTime;
     }
 
     /** Formats and starts a fresh broker and waits until it accepts clients. */
     public static EmbeddedKafka start() {
+        return start(false);
+    }
+
+    /**
+     * The same helpers (topics, producers, {@link #readAll}) for a broker running elsewhere, such
+     * as a {@link KafkaProcess}; {@link #close()} closes the clients only.
+     */
+    public static EmbeddedKafka connect(String bootstrapServers) {
+        return connect(bootstrapServers, Map.of());
+    }
+
+    /** As {@link #connect(String)}, logging in with {@code security} (client properties). */
+    public static EmbeddedKafka connect(String bootstrapServers, Map<String, String> security) {
+        Properties adminProps = new Properties();
+        adminProps.putAll(security);
+        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return new EmbeddedKafka(
+                null, bootstrapServers, null, Admin.create(adminProps), Duration.ZERO, security);
+    }
+
+    /**
+     * User the SASL broker accepts (SASL/PLAIN), with {@link #SASL_PASSWORD}; a super user, as the
+     * test kit's authorizer has no ACLs for anyone else.
+     */
+    public static final String SASL_USER = JaasUtils.KAFKA_PLAIN_ADMIN;
+
+    public static final String SASL_PASSWORD = JaasUtils.KAFKA_PLAIN_ADMIN_PASSWORD;
+
+    /**
+     * As {@link #start()}, but its client listener accepts only SASL_PLAINTEXT with mechanism
+     * PLAIN: user {@link #SASL_USER}, password {@link #SASL_PASSWORD}. This class's own clients log
+     * in as that user; {@link #clientSecurity()} gives the properties to pass elsewhere.
+     */
+    public static EmbeddedKafka startSasl() {
+        return start(true);
+    }
+
+    private static EmbeddedKafka start(boolean sasl) {
         long t0 = System.nanoTime();
         Path baseDir = TempDirs.create("embedded-kafka-");
         KafkaClusterTestKit cluster = null;
@@ -76,6 +123,16 @@ public final class EmbeddedKafka implements AutoCloseable {
                             .setNumBrokerNodes(1)
                             .setNumControllerNodes(1)
                             .setBaseDirectory(baseDir)
+                            .setBrokerSecurityProtocol(
+                                    sasl
+                                            ? SecurityProtocol.SASL_PLAINTEXT
+                                            : SecurityProtocol.PLAINTEXT)
+                            // with SASL the test kit turns on an authorizer: the controller
+                            // listener must authenticate too, or registration is refused
+                            .setControllerSecurityProtocol(
+                                    sasl
+                                            ? SecurityProtocol.SASL_PLAINTEXT
+                                            : SecurityProtocol.PLAINTEXT)
                             .build();
             cluster =
                     new KafkaClusterTestKit.Builder(nodes)
@@ -95,7 +152,23 @@ public final class EmbeddedKafka implements AutoCloseable {
             cluster.format();
             cluster.startup();
             cluster.waitForReadyBrokers();
+            Map<String, String> security =
+                    sasl
+                            ? Map.of(
+                                    "security.protocol",
+                                    "SASL_PLAINTEXT",
+                                    "sasl.mechanism",
+                                    "PLAIN",
+                                    "sasl.jaas.config",
+                                    "org.apache.kafka.common.security.plain.PlainLoginModule"
+                                            + " required username=\""
+                                            + SASL_USER
+                                            + "\" password=\""
+                                            + SASL_PASSWORD
+                                            + "\";")
+                            : Map.of();
             Properties adminProps = new Properties();
+            adminProps.putAll(security);
             adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
             Admin admin = Admin.create(adminProps);
             // The broker is only usable once it reports itself in cluster metadata.
@@ -105,7 +178,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                     "Embedded Kafka started at {} in {} ms",
                     cluster.bootstrapServers(),
                     took.toMillis());
-            return new EmbeddedKafka(cluster, baseDir, admin, took);
+            return new EmbeddedKafka(
+                    cluster, cluster.bootstrapServers(), baseDir, admin, took, security);
         } catch (Exception e) {
             if (cluster != null) {
                 try {
@@ -121,6 +195,11 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** Client properties for logging in to this broker (empty unless {@link #startSasl()}). */
+    public Map<String, String> clientSecurity() {
+        return security;
     }
 
     /** Root of the broker's metadata and log directories (deleted by {@link #close()}). */
@@ -178,6 +257,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Base producer properties (bootstrap, byte[] serializers, acks=all, 2 MiB requests). */
     public Properties producerProperties() {
         Properties p = new Properties();
+        p.putAll(security);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -218,6 +298,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Base consumer properties: no group, no auto commit, byte[] deserializers. */
     public Properties consumerProperties(boolean readCommitted) {
         Properties p = new Properties();
+        p.putAll(security);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(
@@ -290,6 +371,9 @@ public final class EmbeddedKafka implements AutoCloseable {
             sharedProducer.close(Duration.ofSeconds(5));
         }
         admin.close(Duration.ofSeconds(5));
+        if (cluster == null) {
+            return;
+        }
         try {
             cluster.close();
         } catch (Exception e) {

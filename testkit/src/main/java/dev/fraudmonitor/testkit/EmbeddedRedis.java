@@ -64,6 +64,19 @@ public final class EmbeddedRedis implements AutoCloseable {
             LOG.info("Using external Redis at {}:{} (REDIS_URL)", uri.getHost(), port);
             return new EmbeddedRedis(uri.getHost(), port, true, null, null, Duration.ZERO);
         }
+        return startEmbedded(null, null);
+    }
+
+    /**
+     * Always starts an embedded redis-server (never the external one) that requires {@code
+     * password} for the default user; with {@code tls}, it serves TLS only, on {@link #port()},
+     * with that certificate. Clients must log in: {@link #client()} does not.
+     */
+    public static EmbeddedRedis startSecured(String password, TestCertificates tls) {
+        return startEmbedded(password, tls);
+    }
+
+    private static EmbeddedRedis startEmbedded(String password, TestCertificates tls) {
         long t0 = System.nanoTime();
         Path workDir = TempDirs.create("embedded-redis-");
         try {
@@ -78,11 +91,25 @@ public final class EmbeddedRedis implements AutoCloseable {
                             .setting("save \"\"")
                             .setting("appendonly no")
                             .setting("dir " + workDir.toAbsolutePath());
+            if (password != null) {
+                builder.setting("requirepass " + password);
+            }
+            if (tls != null) {
+                builder.setting("tls-port " + port)
+                        .setting("tls-cert-file " + tls.certificatePem())
+                        .setting("tls-key-file " + tls.privateKeyPem())
+                        .setting("tls-ca-cert-file " + tls.certificatePem())
+                        .setting("tls-auth-clients no");
+            }
             // buildCommandArgs() writes the config file to a temp file: [binary, conf, --port, N]
             List<String> args = builder.buildCommandArgs();
             Path conf = Path.of(args.get(1));
             Files.move(conf, workDir.resolve(conf.getFileName()));
             args.set(1, workDir.resolve(conf.getFileName()).toString());
+            if (tls != null) {
+                // TLS only: the plain port (given after the config file) is switched off
+                args.set(args.indexOf("--port") + 1, "0");
+            }
             RedisServer server = new RedisServer(port, args, false, null, null);
             server.start();
             Duration took = Duration.ofNanos(System.nanoTime() - t0);

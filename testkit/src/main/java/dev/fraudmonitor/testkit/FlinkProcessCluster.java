@@ -14,8 +14,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.slf4j.Logger;
@@ -51,14 +55,16 @@ public final class FlinkProcessCluster implements AutoCloseable {
 
     private final Path dir;
     private final int restPort;
+    private final String classpath;
     private final List<Process> processes = new ArrayList<>();
     private final List<Process> taskManagers = new ArrayList<>();
     private final Thread killOnExit = new Thread(this::killAll, "flink-process-cluster-kill");
     private Process jobManager;
 
-    private FlinkProcessCluster(Path dir, int restPort) {
+    private FlinkProcessCluster(Path dir, int restPort, String classpath) {
         this.dir = dir;
         this.restPort = restPort;
+        this.classpath = classpath;
     }
 
     /**
@@ -66,14 +72,34 @@ public final class FlinkProcessCluster implements AutoCloseable {
      * they have all registered.
      */
     public static FlinkProcessCluster start(int taskManagers, Duration timeout) {
+        return start(taskManagers, timeout, null);
+    }
+
+    /**
+     * As {@link #start(int, Duration)}, on the settings of {@code baseConfig} (a flat Flink {@code
+     * config.yaml}, such as {@code deploy/config.yaml}): state backend, checkpointing, restart
+     * strategy, heartbeats and the rest apply as written; addresses, ports, directories, memory
+     * (sized for one shared machine) and the checkpoint and savepoint directories (under this
+     * cluster's directory) are this cluster's.
+     */
+    public static FlinkProcessCluster start(int taskManagers, Duration timeout, Path baseConfig) {
+        return start(taskManagers, timeout, baseConfig, System.getProperty("java.class.path"));
+    }
+
+    /**
+     * As {@link #start(int, Duration, Path)}, with the processes on {@code classpath}: without the
+     * job's classes, so that a job jar submitted through REST is what runs.
+     */
+    public static FlinkProcessCluster start(
+            int taskManagers, Duration timeout, Path baseConfig, String classpath) {
         Path dir = Path.of("target", "flink-processes-" + UUID.randomUUID()).toAbsolutePath();
         FlinkProcessCluster cluster;
         try {
             Files.createDirectories(dir.resolve("conf"));
             Files.createDirectories(dir.resolve("logs"));
             Files.createDirectories(dir.resolve("tmp"));
-            cluster = new FlinkProcessCluster(dir, freePort());
-            cluster.writeConfig(freePort(), freePort());
+            cluster = new FlinkProcessCluster(dir, freePort(), classpath);
+            cluster.writeConfig(freePort(), freePort(), baseConfig);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + dir, e);
         }
@@ -101,43 +127,60 @@ public final class FlinkProcessCluster implements AutoCloseable {
         }
     }
 
-    private void writeConfig(int rpcPort, int blobPort) throws IOException {
-        String conf =
-                String.join(
-                        "\n",
-                        "jobmanager.rpc.address: 127.0.0.1",
-                        "jobmanager.rpc.port: " + rpcPort,
-                        "jobmanager.bind-host: 127.0.0.1",
-                        "rest.address: 127.0.0.1",
-                        "rest.bind-address: 127.0.0.1",
-                        "rest.port: " + restPort,
-                        "blob.server.port: " + blobPort,
-                        "taskmanager.host: 127.0.0.1",
-                        "taskmanager.bind-host: 127.0.0.1",
-                        "taskmanager.numberOfTaskSlots: 1",
-                        // A TaskManager started without Flink's scripts needs its memory spelled
-                        // out.
-                        "taskmanager.cpu.cores: 1",
-                        "taskmanager.memory.framework.heap.size: 64m",
-                        "taskmanager.memory.task.heap.size: 192m",
-                        "taskmanager.memory.task.off-heap.size: 0m",
-                        "taskmanager.memory.framework.off-heap.size: 64m",
-                        "taskmanager.memory.managed.size: 32m",
-                        "taskmanager.memory.network.min: 32m",
-                        "taskmanager.memory.network.max: 32m",
-                        "taskmanager.memory.jvm-metaspace.size: 192m",
-                        "taskmanager.memory.jvm-overhead.min: 64m",
-                        "taskmanager.memory.jvm-overhead.max: 64m",
-                        // A killed TaskManager is noticed within seconds, not the default 50 s.
-                        "heartbeat.interval: 500 ms",
-                        "heartbeat.timeout: 5 s",
-                        "io.tmp.dirs: " + dir.resolve("tmp"),
-                        "blob.storage.directory: " + dir.resolve("blobs"),
-                        "web.tmpdir: " + dir.resolve("web"),
-                        "process.working-dir: " + dir.resolve("work"),
-                        "");
-        Files.writeString(dir.resolve("conf").resolve("config.yaml"), conf);
+    private void writeConfig(int rpcPort, int blobPort, Path baseConfig) throws IOException {
+        Map<String, String> conf = new LinkedHashMap<>();
+        // A killed TaskManager is noticed within seconds, not the default 50 s (unless the base
+        // configuration says otherwise).
+        conf.put("heartbeat.interval", "500 ms");
+        conf.put("heartbeat.timeout", "5 s");
+        if (baseConfig != null) {
+            for (String line : Files.readAllLines(baseConfig)) {
+                Matcher m = FLAT_ENTRY.matcher(line);
+                if (m.matches()
+                        && !m.group(1).startsWith("taskmanager.memory.")
+                        && !m.group(1).startsWith("jobmanager.memory.")) {
+                    conf.put(m.group(1), m.group(2).trim());
+                }
+            }
+        }
+        conf.put("jobmanager.rpc.address", "127.0.0.1");
+        conf.put("jobmanager.rpc.port", Integer.toString(rpcPort));
+        conf.put("jobmanager.bind-host", "127.0.0.1");
+        conf.put("rest.address", "127.0.0.1");
+        conf.put("rest.bind-address", "127.0.0.1");
+        conf.put("rest.port", Integer.toString(restPort));
+        conf.put("blob.server.port", Integer.toString(blobPort));
+        conf.put("taskmanager.host", "127.0.0.1");
+        conf.put("taskmanager.bind-host", "127.0.0.1");
+        conf.put("taskmanager.numberOfTaskSlots", "1");
+        // A TaskManager started without Flink's scripts needs its memory spelled out.
+        conf.put("taskmanager.cpu.cores", "1");
+        conf.put("taskmanager.memory.framework.heap.size", "64m");
+        conf.put("taskmanager.memory.task.heap.size", "192m");
+        conf.put("taskmanager.memory.task.off-heap.size", "0m");
+        conf.put("taskmanager.memory.framework.off-heap.size", "64m");
+        conf.put("taskmanager.memory.managed.size", "64m");
+        conf.put("taskmanager.memory.network.min", "32m");
+        conf.put("taskmanager.memory.network.max", "32m");
+        conf.put("taskmanager.memory.jvm-metaspace.size", "192m");
+        conf.put("taskmanager.memory.jvm-overhead.min", "64m");
+        conf.put("taskmanager.memory.jvm-overhead.max", "64m");
+        conf.put("io.tmp.dirs", dir.resolve("tmp").toString());
+        conf.put("blob.storage.directory", dir.resolve("blobs").toString());
+        conf.put("web.tmpdir", dir.resolve("web").toString());
+        conf.put("web.upload.dir", dir.resolve("web").toString());
+        conf.put("process.working-dir", dir.resolve("work").toString());
+        if (baseConfig != null) {
+            conf.put("execution.checkpointing.dir", checkpointDir().toUri().toString());
+            conf.put("execution.checkpointing.savepoint-dir", savepointDir().toUri().toString());
+        }
+        StringBuilder text = new StringBuilder();
+        conf.forEach((k, v) -> text.append(k).append(": ").append(v).append('\n'));
+        Files.writeString(dir.resolve("conf").resolve("config.yaml"), text.toString());
     }
+
+    private static final Pattern FLAT_ENTRY =
+            Pattern.compile("^([A-Za-z0-9][A-Za-z0-9_.\\-]*):\\s+(\\S.*)$");
 
     /** Starts one more TaskManager process (it registers with the JobManager by itself). */
     public synchronized Process startTaskManager() {
@@ -176,7 +219,7 @@ public final class FlinkProcessCluster implements AutoCloseable {
         }
         cmd.add("-Djava.io.tmpdir=" + dir.resolve("tmp"));
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(classpath);
         cmd.add(mainClass);
         cmd.add("--configDir");
         cmd.add(dir.resolve("conf").toString());
@@ -257,6 +300,11 @@ public final class FlinkProcessCluster implements AutoCloseable {
         return dir.resolve("checkpoints");
     }
 
+    /** Directory for savepoints, shared by all processes of this cluster. */
+    public Path savepointDir() {
+        return dir.resolve("savepoints");
+    }
+
     public Path logDir() {
         return dir.resolve("logs");
     }
@@ -285,7 +333,8 @@ public final class FlinkProcessCluster implements AutoCloseable {
         } catch (IllegalStateException shuttingDown) {
             // the hook is running or about to; it kills the same processes
         }
-        for (String sub : List.of("tmp", "blobs", "web", "work", "checkpoints", "conf")) {
+        for (String sub :
+                List.of("tmp", "blobs", "web", "work", "checkpoints", "savepoints", "conf")) {
             TempDirs.deleteQuietly(dir.resolve(sub));
         }
     }

@@ -11,12 +11,26 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <pre>{@code @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();}</pre>
  */
 public final class KafkaExtension implements BeforeAllCallback, AfterAllCallback {
+    private final boolean sasl;
     private EmbeddedKafka kafka;
+
+    public KafkaExtension() {
+        this(false);
+    }
+
+    private KafkaExtension(boolean sasl) {
+        this.sasl = sasl;
+    }
+
+    /** A broker whose client listener requires SASL ({@link EmbeddedKafka#startSasl()}). */
+    public static KafkaExtension sasl() {
+        return new KafkaExtension(true);
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) {
         if (kafka == null) {
-            kafka = EmbeddedKafka.start();
+            kafka = sasl ? EmbeddedKafka.startSasl() : EmbeddedKafka.start();
         }
     }
 

@@ -3,8 +3,11 @@ package dev.fraudmonitor.job.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fraudmonitor.clients.HoldReleaser;
+import dev.fraudmonitor.clients.KafkaClientProperties;
 import dev.fraudmonitor.clients.RedisClients;
 import dev.fraudmonitor.clients.RedisKeys;
+import dev.fraudmonitor.clients.RedisSettings;
+import dev.fraudmonitor.clients.Secrets;
 import dev.fraudmonitor.engine.rules.ListKind;
 import dev.fraudmonitor.engine.rules.Rule;
 import dev.fraudmonitor.engine.rules.RuleSet;
@@ -58,16 +61,36 @@ public final class FraudCtl {
               holds show ORDER_ID
               holds release ORDER_ID --by WHO --reason WHY [--kafka BOOTSTRAP] [--topic fraud.holds]
 
-            Options: --redis (default $REDIS_URL or redis://localhost:6379), --prefix (default fraud:)
+            Options:
+              --redis URL                    redis://host:6379, or rediss:// for TLS (default
+                                             $FRAUD_REDIS_URL, $REDIS_URL or redis://localhost:6379)
+              --prefix P                     key prefix (default fraud:)
+              --kafka BOOTSTRAP              where holds release sends the release record (default
+                                             $FRAUD_KAFKA_BOOTSTRAP; without it only Redis changes)
+              --kafka-properties FILE        Kafka client properties: security.protocol, sasl.*, ssl.*;
+                                             values may be ${env:NAME} or ${file:PATH} (default
+                                             $FRAUD_KAFKA_PROPERTIES_FILE)
+              --kafka-property KEY=VALUE     one more Kafka client property (repeatable; no secrets)
+
+            Secrets come from the environment, never the command line: FRAUD_REDIS_USER,
+            FRAUD_REDIS_PASSWORD (or FRAUD_REDIS_PASSWORD_FILE naming a file), FRAUD_REDIS_TRUSTSTORE
+            (PEM, PKCS12 or JKS for rediss://) and FRAUD_REDIS_TRUSTSTORE_PASSWORD.
             """;
 
     private final PrintStream out;
     private final PrintStream err;
+    private final Map<String, String> env;
 
     /** Runs commands in this JVM, printing to {@code out} and {@code err} (demo, tests). */
     public FraudCtl(PrintStream out, PrintStream err) {
+        this(out, err, System.getenv());
+    }
+
+    /** As {@link #FraudCtl(PrintStream, PrintStream)} with the given environment (tests). */
+    public FraudCtl(PrintStream out, PrintStream err, Map<String, String> env) {
         this.out = out;
         this.err = err;
+        this.env = env;
     }
 
     public static void main(String[] args) {
@@ -80,6 +103,11 @@ public final class FraudCtl {
             return dispatch(argv);
         } catch (UsageException e) {
             return usage(e.getMessage());
+        } catch (IllegalArgumentException e) {
+            // configuration problems (a bad URL, an unreadable secret file): the messages name
+            // the option and never carry a secret
+            err.println(e.getMessage());
+            return 2;
         }
     }
 
@@ -89,8 +117,24 @@ public final class FraudCtl {
                 option(
                         args,
                         "--redis",
-                        System.getenv().getOrDefault("REDIS_URL", "redis://localhost:6379"));
+                        env.getOrDefault(
+                                RedisSettings.ENV_URL,
+                                env.getOrDefault("REDIS_URL", "redis://localhost:6379")));
         String prefix = option(args, "--prefix", "fraud:");
+        kafkaBootstrap = option(args, "--kafka", env.get("FRAUD_KAFKA_BOOTSTRAP"));
+        String kafkaFile =
+                option(args, "--kafka-properties", env.get("FRAUD_KAFKA_PROPERTIES_FILE"));
+        Map<String, String> kafkaOptions = new LinkedHashMap<>();
+        for (String kv; (kv = option(args, "--kafka-property", null)) != null; ) {
+            Map.Entry<String, String> e = KafkaClientProperties.parseOption(kv, "--kafka-property");
+            kafkaOptions.put(e.getKey(), e.getValue());
+        }
+        kafkaProperties =
+                (kafkaFile == null || kafkaFile.isBlank()
+                                ? KafkaClientProperties.NONE
+                                : KafkaClientProperties.load(
+                                        Path.of(kafkaFile.trim()), env, "--kafka-properties"))
+                        .withAll(kafkaOptions, env, "--kafka-property");
         if (args.size() < 2 || args.contains("--help")) {
             (args.contains("--help") ? out : err).print(USAGE);
             return args.contains("--help") ? 0 : 2;
@@ -102,7 +146,8 @@ public final class FraudCtl {
             if (group.equals("rules") && command.equals("validate")) {
                 return validate(args);
             }
-            try (RedisClient redis = RedisClients.create(redisUrl, Duration.ofSeconds(5))) {
+            RedisSettings settings = RedisSettings.fromEnv(redisUrl, env).validate("--redis");
+            try (RedisClient redis = RedisClients.create(settings, Duration.ofSeconds(5))) {
                 return switch (group + " " + command) {
                     case "rules load" -> load(redis, keys, args);
                     case "rules list" -> list(redis, keys);
@@ -122,13 +167,25 @@ public final class FraudCtl {
                             + redisUrl.replaceAll("//[^/@]*@", "//***@")
                             + ": "
                             + e.getMessage()
-                            + "\nCheck --redis (or REDIS_URL) and that the server is up.");
+                            + "\nCheck --redis (or FRAUD_REDIS_URL) and that the server is up.");
+            return 3;
+        } catch (redis.clients.jedis.exceptions.JedisAccessControlException e) {
+            err.println(
+                    "Redis at "
+                            + Secrets.maskUrl(redisUrl)
+                            + " refused the credentials ("
+                            + e.getMessage()
+                            + ")\nCheck FRAUD_REDIS_USER and FRAUD_REDIS_PASSWORD (or"
+                            + " FRAUD_REDIS_PASSWORD_FILE), or the user and password in --redis.");
             return 3;
         } catch (IOException e) {
             err.println(e.getMessage());
             return 1;
         }
     }
+
+    private String kafkaBootstrap;
+    private KafkaClientProperties kafkaProperties = KafkaClientProperties.NONE;
 
     private int validate(List<String> args) throws IOException {
         String file = single(args, "rules validate FILE");
@@ -310,13 +367,14 @@ public final class FraudCtl {
     private int release(RedisClient redis, RedisKeys keys, List<String> args) throws IOException {
         String by = option(args, "--by", null);
         String why = option(args, "--reason", null);
-        String bootstrap = option(args, "--kafka", null);
+        String bootstrap = option(args, "--kafka", kafkaBootstrap);
         String topic = option(args, "--topic", "fraud.holds");
         String orderId = single(args, "holds release ORDER_ID --by WHO --reason WHY");
         if (by == null || by.isBlank() || why == null || why.isBlank()) {
             throw new UsageException("a release records who and why: --by WHO --reason WHY");
         }
         Properties p = new Properties();
+        kafkaProperties.applyTo(p);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap == null ? "" : bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");

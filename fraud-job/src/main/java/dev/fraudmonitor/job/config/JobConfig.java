@@ -1,5 +1,8 @@
 package dev.fraudmonitor.job.config;
 
+import dev.fraudmonitor.clients.KafkaClientProperties;
+import dev.fraudmonitor.clients.RedisSettings;
+import dev.fraudmonitor.clients.Secrets;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Serializable;
@@ -11,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * Every setting of the job in one typed place. Values come from, in order of precedence: command
@@ -34,6 +38,12 @@ public final class JobConfig implements Serializable {
     }
 
     private static final List<Option<?>> OPTIONS = new ArrayList<>();
+
+    /** Options whose values are never printed and never accepted on the command line. */
+    private static final Set<String> SECRETS = new java.util.HashSet<>();
+
+    /** Repeatable command-line option: one Kafka client property, {@code key=value}. */
+    public static final String KAFKA_PROPERTY = "kafka.property";
 
     public static final Option<String> KAFKA_BOOTSTRAP =
             add(
@@ -105,13 +115,58 @@ public final class JobConfig implements Serializable {
                     "where a job without a checkpoint starts reading",
                     "COMMITTED, EARLIEST or LATEST",
                     t -> Parsers.enumValue(StartingOffsets.class, t));
+    public static final Option<Duration> KAFKA_STARTUP_WAIT =
+            add(
+                    "kafka.startup-wait",
+                    "P1D",
+                    "at start, how long to wait for missing topics or an unreachable broker (one log line, no restart loop) before giving up",
+                    "a positive duration like PT10M",
+                    Parsers::positiveDuration);
+    public static final Option<String> KAFKA_PROPERTIES_FILE =
+            add(
+                    "kafka.properties-file",
+                    "",
+                    "Kafka client properties (security.protocol, sasl.*, ssl.*, tuning) for the source and every sink; values may be ${env:NAME} or ${file:PATH}; add single ones with --kafka.property key=value (repeatable, no secrets)",
+                    "the path of a readable properties file, or empty",
+                    String::trim);
     public static final Option<String> REDIS_URL =
             add(
                     "redis.url",
                     "redis://localhost:6379",
                     "Redis holding rules, lists and hold records",
-                    "a URL like redis://host:6379",
+                    "a URL like redis://host:6379 or rediss://host:6380 (TLS)",
                     Parsers::redisUrl);
+    public static final Option<String> REDIS_USER =
+            add(
+                    "redis.user",
+                    "",
+                    "Redis ACL user; empty uses the URL's or the default user",
+                    "a user name, or empty",
+                    String::trim);
+    public static final Option<String> REDIS_PASSWORD =
+            addSecret(
+                    "redis.password",
+                    "Redis password (only from the environment or the config file, never the command line); wins over one in the URL",
+                    "the password");
+    public static final Option<String> REDIS_PASSWORD_FILE =
+            add(
+                    "redis.password-file",
+                    "",
+                    "file holding the Redis password (a mounted Kubernetes Secret, say)",
+                    "the path of a readable file, or empty",
+                    String::trim);
+    public static final Option<String> REDIS_TRUSTSTORE =
+            add(
+                    "redis.truststore",
+                    "",
+                    "CA certificates trusted for rediss:// (PEM, PKCS12 or JKS); empty trusts the JVM's default CAs",
+                    "the path of a readable file, or empty",
+                    String::trim);
+    public static final Option<String> REDIS_TRUSTSTORE_PASSWORD =
+            addSecret(
+                    "redis.truststore-password",
+                    "password of a PKCS12/JKS redis.truststore (environment or config file only)",
+                    "the password");
     public static final Option<String> REDIS_PREFIX =
             add(
                     "redis.prefix",
@@ -168,12 +223,19 @@ public final class JobConfig implements Serializable {
                     "keyed state backend",
                     "HASHMAP or ROCKSDB",
                     t -> Parsers.enumValue(StateBackend.class, t));
+    public static final Option<Integer> MAX_PARALLELISM =
+            add(
+                    "max-parallelism",
+                    "128",
+                    "number of key groups: the most the job can ever be scaled out to from a savepoint; never change it for a job with state",
+                    "a whole number from 1 to 32768",
+                    t -> Parsers.intInRange(t, 1, 32768));
     public static final Option<Integer> PARALLELISM =
             add(
                     "parallelism",
                     "2",
                     "parallelism of the job",
-                    "a whole number from 1 to 1024",
+                    "a whole number from 1 to 1024, at most max-parallelism",
                     t -> Parsers.intInRange(t, 1, 1024));
     public static final Option<Duration> WATERMARK_DELAY =
             add(
@@ -227,10 +289,18 @@ public final class JobConfig implements Serializable {
 
     private final Map<String, Object> values;
     private final Map<String, String> sources;
+    private final KafkaClientProperties kafkaProperties;
+    private final RedisSettings redis;
 
-    private JobConfig(Map<String, Object> values, Map<String, String> sources) {
+    private JobConfig(
+            Map<String, Object> values,
+            Map<String, String> sources,
+            KafkaClientProperties kafkaProperties,
+            RedisSettings redis) {
         this.values = values;
         this.sources = sources;
+        this.kafkaProperties = kafkaProperties;
+        this.redis = redis;
     }
 
     private static <T> Option<T> add(
@@ -244,17 +314,37 @@ public final class JobConfig implements Serializable {
         return o;
     }
 
+    private static Option<String> addSecret(String key, String description, String expected) {
+        SECRETS.add(key);
+        return add(key, "", description, expected, t -> t);
+    }
+
+    public static boolean isSecret(Option<?> option) {
+        return SECRETS.contains(option.key());
+    }
+
     public static List<Option<?>> options() {
         return List.copyOf(OPTIONS);
     }
 
     /** Defaults only, with the given overrides (key to text); used by tests and the demo. */
     public static JobConfig of(Map<String, String> overrides) {
-        return resolve(overrides, Map.of(), new Properties());
+        Map<String, String> options = new LinkedHashMap<>();
+        Map<String, String> kafka = new LinkedHashMap<>();
+        overrides.forEach(
+                (k, v) -> {
+                    if (k.startsWith(KAFKA_PROPERTY + ".")) {
+                        kafka.put(k.substring(KAFKA_PROPERTY.length() + 1), v);
+                    } else {
+                        options.put(k, v);
+                    }
+                });
+        return resolve(options, Map.of(), new Properties(), kafka, true);
     }
 
     public static JobConfig fromArgs(String[] args, Map<String, String> env) {
-        Map<String, String> cli = parseArgs(args);
+        Map<String, String> kafka = new LinkedHashMap<>();
+        Map<String, String> cli = parseArgs(args, kafka);
         Properties file = new Properties();
         String configPath = cli.remove("config");
         if (configPath != null) {
@@ -268,10 +358,10 @@ public final class JobConfig implements Serializable {
                                 + e.getMessage());
             }
         }
-        return resolve(cli, env, file);
+        return resolve(cli, env, file, kafka, false);
     }
 
-    private static Map<String, String> parseArgs(String[] args) {
+    private static Map<String, String> parseArgs(String[] args, Map<String, String> kafka) {
         Map<String, String> out = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -292,13 +382,27 @@ public final class JobConfig implements Serializable {
             } else {
                 throw new ConfigException(k + ": missing value after --" + k);
             }
+            if (k.equals(KAFKA_PROPERTY)) {
+                try {
+                    Map.Entry<String, String> e =
+                            KafkaClientProperties.parseOption(v, "--" + KAFKA_PROPERTY);
+                    kafka.put(e.getKey(), e.getValue());
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(e.getMessage());
+                }
+                continue;
+            }
             out.put(k, v);
         }
         return out;
     }
 
     private static JobConfig resolve(
-            Map<String, String> cli, Map<String, String> env, Properties file) {
+            Map<String, String> cli,
+            Map<String, String> env,
+            Properties file,
+            Map<String, String> kafkaOptions,
+            boolean secretsOnCli) {
         Map<String, String> unknown = new LinkedHashMap<>(cli);
         Map<String, Object> values = new LinkedHashMap<>();
         Map<String, String> sources = new LinkedHashMap<>();
@@ -306,12 +410,28 @@ public final class JobConfig implements Serializable {
             unknown.remove(o.key());
             String text;
             String source;
-            if (cli.containsKey(o.key())) {
+            if (cli.containsKey(o.key()) && SECRETS.contains(o.key()) && !secretsOnCli) {
+                throw new ConfigException(
+                        o.key()
+                                + " holds a secret and is not accepted on the command line (it would"
+                                + " show in process listings and shell history); set "
+                                + o.envName()
+                                + ", or "
+                                + o.envName()
+                                + "_FILE naming a file that holds it");
+            } else if (cli.containsKey(o.key())) {
                 text = cli.get(o.key());
                 source = "--" + o.key();
             } else if (env.containsKey(o.envName())) {
                 text = env.get(o.envName());
                 source = o.envName();
+            } else if (SECRETS.contains(o.key()) && env.containsKey(o.envName() + "_FILE")) {
+                try {
+                    text = Secrets.fromEnvOrFile(env, o.envName());
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(o.key() + ": " + e.getMessage());
+                }
+                source = o.envName() + "_FILE";
             } else if (file.containsKey(o.key())) {
                 text = file.getProperty(o.key());
                 source = "config file";
@@ -322,15 +442,17 @@ public final class JobConfig implements Serializable {
             try {
                 values.put(o.key(), o.parser().apply(text));
             } catch (RuntimeException e) {
+                // A value is echoed to help fix it, but never a secret: a bad URL loses its
+                // password first.
+                String shown =
+                        SECRETS.contains(o.key()) ? "" : ", got '" + Secrets.maskUrl(text) + "'";
                 throw new ConfigException(
                         o.key()
                                 + " (from "
                                 + source
                                 + "): expected "
                                 + o.expected()
-                                + ", got '"
-                                + text
-                                + "'"
+                                + shown
                                 + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
             }
             sources.put(o.key(), source);
@@ -342,7 +464,75 @@ public final class JobConfig implements Serializable {
                             + "; known options: "
                             + String.join(", ", OPTIONS.stream().map(Option::key).toList()));
         }
-        return new JobConfig(values, sources);
+        if ((Integer) values.get(PARALLELISM.key()) > (Integer) values.get(MAX_PARALLELISM.key())) {
+            throw new ConfigException(
+                    PARALLELISM.key()
+                            + " ("
+                            + values.get(PARALLELISM.key())
+                            + ") must not exceed "
+                            + MAX_PARALLELISM.key()
+                            + " ("
+                            + values.get(MAX_PARALLELISM.key())
+                            + "); raise max-parallelism only for a job started without state");
+        }
+        return new JobConfig(
+                values,
+                sources,
+                kafkaProperties(values, kafkaOptions, env),
+                redisSettings(values, env));
+    }
+
+    private static KafkaClientProperties kafkaProperties(
+            Map<String, Object> values, Map<String, String> options, Map<String, String> env) {
+        try {
+            String file = (String) values.get(KAFKA_PROPERTIES_FILE.key());
+            KafkaClientProperties p =
+                    file.isEmpty()
+                            ? KafkaClientProperties.NONE
+                            : KafkaClientProperties.load(
+                                    Path.of(file), env, KAFKA_PROPERTIES_FILE.key());
+            return p.withAll(options, env, "--" + KAFKA_PROPERTY);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
+    private static RedisSettings redisSettings(
+            Map<String, Object> values, Map<String, String> env) {
+        try {
+            String password = (String) values.get(REDIS_PASSWORD.key());
+            String passwordFile = (String) values.get(REDIS_PASSWORD_FILE.key());
+            if (password.isEmpty() && !passwordFile.isEmpty()) {
+                password = Secrets.readSecretFile(Path.of(passwordFile), REDIS_PASSWORD_FILE.key());
+            }
+            String user = (String) values.get(REDIS_USER.key());
+            String truststore = (String) values.get(REDIS_TRUSTSTORE.key());
+            String truststorePassword = (String) values.get(REDIS_TRUSTSTORE_PASSWORD.key());
+            return new RedisSettings(
+                            (String) values.get(REDIS_URL.key()),
+                            user.isEmpty() ? null : user,
+                            password.isEmpty() ? null : password,
+                            truststore.isEmpty() ? null : truststore,
+                            truststorePassword.isEmpty() ? null : truststorePassword)
+                    .validate(REDIS_URL.key());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
+    /** Client properties passed through to every Kafka client of the job. */
+    public KafkaClientProperties kafkaProperties() {
+        return kafkaProperties;
+    }
+
+    /** Redis URL and credentials, for {@code RedisClients.create}. */
+    public RedisSettings redis() {
+        return redis;
+    }
+
+    /** Whether the option was set (command line, environment, file), not left at its default. */
+    public boolean isExplicit(Option<?> option) {
+        return !"default".equals(sources.get(option.key()));
     }
 
     @SuppressWarnings("unchecked")
@@ -356,7 +546,16 @@ public final class JobConfig implements Serializable {
         v.put(option.key(), option.parser().apply(text));
         Map<String, String> s = new LinkedHashMap<>(sources);
         s.put(option.key(), "override");
-        return new JobConfig(v, s);
+        return new JobConfig(v, s, kafkaProperties, redisSettings(v, Map.of()));
+    }
+
+    /**
+     * Prints {@link #help()}: runs from the job jar alone ({@code java -cp <job jar>
+     * dev.fraudmonitor.job.config.JobConfig}), which lacks the Flink classes {@code FraudJob}
+     * needs.
+     */
+    public static void main(String[] args) {
+        System.out.println("Checkout fraud monitor: Flink job\n\n" + help());
     }
 
     /** Help text listing every option with its default and meaning. */
@@ -365,20 +564,33 @@ public final class JobConfig implements Serializable {
         for (Option<?> o : OPTIONS) {
             sb.append(
                     String.format(
-                            "  --%-32s %s%n      default: %s; env: %s%n",
+                            "  --%-32s %s%n      default: %s; env: %s%s%n",
                             o.key(),
                             o.description(),
                             o.defaultValue().isEmpty() ? "(none)" : o.defaultValue(),
-                            o.envName()));
+                            o.envName(),
+                            SECRETS.contains(o.key()) ? " or " + o.envName() + "_FILE" : ""));
         }
+        sb.append(
+                String.format(
+                        "  --%-32s one Kafka client property for the source and every sink;"
+                                + " repeatable; secrets belong in kafka.properties-file%n",
+                        KAFKA_PROPERTY + " key=value"));
         return sb.toString();
     }
 
-    /** One line per option with where its value came from; a password in a URL is masked. */
+    /**
+     * One line per option with where its value came from, then the Kafka client properties; every
+     * secret (password options, URL passwords, JAAS configurations, key passwords) is masked.
+     */
     public String describe() {
         StringBuilder sb = new StringBuilder();
         for (Option<?> o : OPTIONS) {
-            String shown = String.valueOf(values.get(o.key())).replaceAll("//[^/@]*@", "//***@");
+            String value = String.valueOf(values.get(o.key()));
+            String shown =
+                    SECRETS.contains(o.key())
+                            ? (value.isEmpty() ? "" : Secrets.MASK)
+                            : Secrets.maskUrl(value);
             sb.append("  ")
                     .append(o.key())
                     .append(" = ")
@@ -387,6 +599,7 @@ public final class JobConfig implements Serializable {
                     .append(sources.get(o.key()))
                     .append(")\n");
         }
+        sb.append(kafkaProperties.describe("  " + KAFKA_PROPERTY + " "));
         return sb.toString();
     }
 }

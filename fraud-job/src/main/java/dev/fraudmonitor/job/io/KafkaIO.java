@@ -4,6 +4,7 @@ import dev.fraudmonitor.job.config.JobConfig;
 import dev.fraudmonitor.job.event.DecodeResult;
 import dev.fraudmonitor.job.event.Output;
 import java.nio.charset.StandardCharsets;
+import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -12,7 +13,11 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-/** The job's Kafka source and exactly-once sinks, configured from {@link JobConfig}. */
+/**
+ * The job's Kafka source and exactly-once sinks, configured from {@link JobConfig}. The operator's
+ * Kafka client properties ({@code kafka.properties-file}, {@code --kafka.property}: security,
+ * tuning) go to every client first; the settings exactly-once depends on are set after them.
+ */
 public final class KafkaIO {
     private KafkaIO() {}
 
@@ -25,6 +30,7 @@ public final class KafkaIO {
                             OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
                 };
         return KafkaSource.<DecodeResult>builder()
+                .setProperties(clientProperties(c))
                 .setBootstrapServers(c.get(JobConfig.KAFKA_BOOTSTRAP))
                 .setTopics(c.get(JobConfig.TOPIC_EVENTS))
                 .setGroupId(c.get(JobConfig.GROUP_ID))
@@ -43,6 +49,7 @@ public final class KafkaIO {
      */
     public static KafkaSink<Output> outputSink(JobConfig c, String topic, String name) {
         return KafkaSink.<Output>builder()
+                .setKafkaProducerConfig(clientProperties(c))
                 .setBootstrapServers(c.get(JobConfig.KAFKA_BOOTSTRAP))
                 .setRecordSerializer(
                         (KafkaRecordSerializationSchema<Output>)
@@ -60,9 +67,17 @@ public final class KafkaIO {
                 .build();
     }
 
+    /** The operator's pass-through properties, as a fresh {@link Properties} per client. */
+    public static Properties clientProperties(JobConfig c) {
+        Properties p = new Properties();
+        c.kafkaProperties().applyTo(p);
+        return p;
+    }
+
     public static KafkaSink<byte[]> deadLetterSink(JobConfig c) {
         String topic = c.get(JobConfig.TOPIC_DLQ);
         return KafkaSink.<byte[]>builder()
+                .setKafkaProducerConfig(clientProperties(c))
                 .setBootstrapServers(c.get(JobConfig.KAFKA_BOOTSTRAP))
                 .setRecordSerializer(
                         (KafkaRecordSerializationSchema<byte[]>)

@@ -109,9 +109,7 @@ public final class RedisHoldSink implements Sink<Output>, SupportsWriterState<Ou
         Writer(JobConfig config, Collection<Output> restored) {
             this.pending.addAll(restored);
             this.metrics = FraudMetrics.get(config);
-            this.redis =
-                    RedisClients.create(
-                            config.get(JobConfig.REDIS_URL), config.get(JobConfig.REDIS_TIMEOUT));
+            this.redis = RedisClients.create(config.redis(), config.get(JobConfig.REDIS_TIMEOUT));
             this.keys = new RedisKeys(config.get(JobConfig.REDIS_PREFIX));
             this.ttlMillis = Long.toString(config.get(JobConfig.HOLD_TTL).toMillis());
         }

@@ -66,9 +66,7 @@ public final class RulesProvider implements RulesSource, AutoCloseable {
         this.id = id;
         this.keys = new RedisKeys(config.get(JobConfig.REDIS_PREFIX));
         this.metrics = FraudMetrics.get(config);
-        this.redis =
-                RedisClients.create(
-                        config.get(JobConfig.REDIS_URL), config.get(JobConfig.REDIS_TIMEOUT));
+        this.redis = RedisClients.create(config.redis(), config.get(JobConfig.REDIS_TIMEOUT));
         this.poller =
                 Executors.newSingleThreadScheduledExecutor(
                         r -> {
