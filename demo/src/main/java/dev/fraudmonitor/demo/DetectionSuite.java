@@ -470,7 +470,8 @@ public final class DetectionSuite {
 
     static final Path DEFAULT_RULES = Path.of("rules", "default-rules.json");
 
-    static final Set<String> OPTIONS = Set.of("seed", "rules", "json", "disorder", "help");
+    static final Set<String> OPTIONS =
+            Set.of("seed", "rules", "json", "disorder", "known-miss", "help");
 
     static final String USAGE =
             String.join(
@@ -486,6 +487,9 @@ public final class DetectionSuite {
                     "  --disorder D     deliver events up to D after they occur, e.g. 3s; 0 for"
                             + " in-order (default 3s)",
                     "  --json FILE      also write the figures as JSON to FILE",
+                    "  --known-miss T   a typology known to miss its catch bar (comma-separated):"
+                            + " still printed,",
+                    "                   named as a known miss, and not failing the run",
                     "Exit code 1 when a bar is missed (full run: every bar DETECTION.md lists), 2 on"
                             + " a usage error.");
 
@@ -531,8 +535,20 @@ public final class DetectionSuite {
                 System.exit(2);
             }
         }
-        List<String> failures = r.failures(quick);
+        List<String> failures = new ArrayList<>(r.failures(quick));
         System.out.println();
+        Set<String> known = new java.util.TreeSet<>();
+        for (String t : o.string("known-miss", "").split(",")) {
+            if (!t.isBlank()) known.add(t.trim());
+        }
+        for (java.util.Iterator<String> it = failures.iterator(); it.hasNext(); ) {
+            String f = it.next();
+            String typology = f.substring(0, Math.max(0, f.indexOf(':')));
+            if (known.contains(typology) && f.contains("incidents caught")) {
+                System.out.println("Known miss (--known-miss, see DETECTION.md): " + f);
+                it.remove();
+            }
+        }
         if (failures.isEmpty()) {
             System.out.println("All " + (quick ? "quick " : "") + "detection bars met.");
             return;

@@ -236,8 +236,8 @@ public final class DecisionStep {
     /**
      * Linked evidence adds to a session's own, never stands in for it: a session where no rule
      * fired (the account owner's next visit after a takeover elsewhere, say) is not alerted for
-     * another session's hits; and when the linked evidence alone reaches review, that session was
-     * alerted already, so this one is alerted only for a HOLD or its own review.
+     * another session's hits. And when the linked sessions' evidence alone reaches review, the
+     * incident is in front of a rep already: this session is alerted only to hold an order.
      */
     private static boolean ownEvidenceMatters(
             RuleSet rs, DecisionState st, List<Hit> active, Action action) {
@@ -252,9 +252,7 @@ public final class DecisionStep {
         if (own.isEmpty()) {
             return false;
         }
-        return action == Action.HOLD
-                || Scorer.score(own) >= rs.reviewThreshold()
-                || Scorer.score(linkedOnly) < rs.reviewThreshold();
+        return action == Action.HOLD || Scorer.score(linkedOnly) < rs.reviewThreshold();
     }
 
     /** The rules that fired in this session itself, sorted, comma-separated. */

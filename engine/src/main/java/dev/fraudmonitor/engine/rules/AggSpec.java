@@ -33,6 +33,21 @@ final class AggSpec {
     /** RATIO: whether this is the numerator count (the rules are judged on its events). */
     final boolean numerator;
 
+    /** A first-sighting record read by VELOCITY rules with {@code newFor}; no rule of its own. */
+    private AggSpec(String key, GroupBy groupBy, EventFilter filter, long retentionMillis) {
+        this.key = key;
+        this.id = Hashing.fnv32(key);
+        this.kind = RuleKind.FIRST_SEEN;
+        this.groupBy = groupBy;
+        this.aggregate = null;
+        this.attribute = null;
+        this.filter = filter;
+        this.rules = List.of();
+        this.numerator = false;
+        this.widthMillis = 0;
+        this.retentionMillis = retentionMillis;
+    }
+
     AggSpec(String key, List<Rule> rules) {
         this.key = key;
         this.id = Hashing.fnv32(key);
@@ -91,6 +106,20 @@ final class AggSpec {
             }
         }
         List<AggSpec> out = new ArrayList<>();
+        java.util.Set<String> sightings = new java.util.HashSet<>();
+        for (Rule r : enabledGroupedRules) {
+            // Before the velocity aggregates, so a key's first sighting is known when judged.
+            if (r.kind() == RuleKind.VELOCITY
+                    && r.newFor() != null
+                    && sightings.add(r.firstSightingKey())) {
+                out.add(
+                        new AggSpec(
+                                r.firstSightingKey(),
+                                r.groupBy(),
+                                r.filter(),
+                                Rule.NEW_KEY_MEMORY.toMillis()));
+            }
+        }
         byKey.forEach((k, rs) -> out.add(new AggSpec(k, rs)));
         return out;
     }

@@ -110,6 +110,7 @@ public final class GroupEvaluator {
         long newest = st.newestTime(s);
         for (Rule r : s.rules) {
             if (suppress && r.mode() == RuleMode.ACTIVE) continue;
+            if (r.newFor() != null && !isNew(rs, r, st, t)) continue;
             long w = r.window().toMillis();
             long observed = observe(s, st, t - w, t);
             if (newest > t && newest - w < t) {
@@ -127,6 +128,13 @@ public final class GroupEvaluator {
                         out);
             }
         }
+    }
+
+    /** Whether the rule's key was first seen less than its {@code newFor} before {@code t}. */
+    private static boolean isNew(RuleSet rs, Rule r, GroupState st, long t) {
+        AggSpec sighting = rs.spec(Hashing.fnv32(r.firstSightingKey()));
+        long first = sighting == null ? Long.MIN_VALUE : st.firstSighting(sighting);
+        return first != Long.MIN_VALUE && t - first < r.newFor().toMillis();
     }
 
     private static long observe(AggSpec s, GroupState st, long from, long to) {

@@ -282,6 +282,15 @@ public class GroupState {
         return t;
     }
 
+    /** The first sighting recorded for the aggregate, {@code Long.MIN_VALUE} when none. */
+    long firstSighting(AggSpec s) {
+        int n = size();
+        for (int i = 0; i < n; i++) {
+            if (spec[i] == s.id) return val[i];
+        }
+        return Long.MIN_VALUE;
+    }
+
     // ---- sequences ----
 
     /**

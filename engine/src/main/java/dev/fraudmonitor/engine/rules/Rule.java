@@ -47,6 +47,8 @@ public final class Rule {
     private final long minCount;
     // SEQUENCE
     private final List<EventFilter> steps;
+    // VELOCITY: judged only while the key is new (first seen less than this ago); null: always
+    private final Duration newFor;
 
     private final int idHash;
 
@@ -81,6 +83,7 @@ public final class Rule {
         denominator = b.denominator == null ? EventFilter.ANY : b.denominator;
         minCount = b.minCount;
         steps = b.steps == null ? List.of() : List.copyOf(b.steps);
+        newFor = b.newFor;
         idHash = Hashing.fnv32(id);
     }
 
@@ -112,6 +115,7 @@ public final class Rule {
         b.denominator = denominator;
         b.minCount = minCount;
         b.steps = steps;
+        b.newFor = newFor;
         return b;
     }
 
@@ -215,6 +219,22 @@ public final class Rule {
         return minCount;
     }
 
+    /**
+     * VELOCITY: judged only while its key (a card, an account) is new: first seen, on the rule's
+     * filter events, less than this long ago; null when the rule judges every key.
+     */
+    public Duration newFor() {
+        return newFor;
+    }
+
+    /** How long a key's first sighting is remembered after its last, for {@link #newFor()}. */
+    static final Duration NEW_KEY_MEMORY = Duration.ofDays(180);
+
+    /** The first-sighting record a {@link #newFor()} rule reads: one per (grouping, filter). */
+    String firstSightingKey() {
+        return "K|" + groupBy + "|" + filter.canonical();
+    }
+
     /** SEQUENCE: the steps, in order. */
     public List<EventFilter> steps() {
         return steps;
@@ -315,6 +335,7 @@ public final class Rule {
         private EventFilter denominator;
         private long minCount;
         private List<EventFilter> steps;
+        private Duration newFor;
 
         private Builder(String id, RuleKind kind) {
             this.id = id;
@@ -418,6 +439,11 @@ public final class Rule {
 
         public Builder minCount(long v) {
             minCount = v;
+            return this;
+        }
+
+        public Builder newFor(Duration v) {
+            newFor = v;
             return this;
         }
 

@@ -54,7 +54,8 @@ public final class RuleSetParser {
                             "sumOf",
                             "window",
                             "threshold",
-                            "filter"),
+                            "filter",
+                            "newFor"),
                     RuleKind.MISMATCH,
                     Set.of("facts", "minAmountMinor", "minDistinct"),
                     RuleKind.NEW_VALUE,
@@ -228,6 +229,12 @@ public final class RuleSetParser {
                             a == Aggregate.DISTINCT ? GroupState.DISTINCT_CAP - 1 : Long.MAX_VALUE;
                     b.threshold(c.longField(n, "threshold", true, 0, 0, max));
                     b.filter(c.filter(n));
+                    if (n.has("newFor")) {
+                        if (g == GroupBy.SESSION || g == GroupBy.GLOBAL) {
+                            c.problem("newFor", "not for groupBy " + g + ": it has no history");
+                        }
+                        b.newFor(c.duration(n, "newFor", false, null, MAX_HISTORY));
+                    }
                     break;
                 }
             case MISMATCH:
@@ -604,6 +611,7 @@ public final class RuleSetParser {
                     o.put("window", r.window().toString());
                     o.put("threshold", r.threshold());
                     filter(o, r.filter());
+                    if (r.newFor() != null) o.put("newFor", r.newFor().toString());
                     break;
                 case MISMATCH:
                     ArrayNode f = o.putArray("facts");

@@ -59,7 +59,8 @@ class DefaultRulesTest {
                         GroupBy.GLOBAL,
                         GroupBy.USER_AGENT),
                 rs.groupings());
-        assertEquals(Ev.days(90), rs.maxRetentionMillis());
+        // The first sightings orders-per-card and orders-per-account read are kept 180 days.
+        assertEquals(Ev.days(180), rs.maxRetentionMillis());
     }
 
     private static void assertAttack(Scenarios.Scenario sc, Action expected) throws Exception {

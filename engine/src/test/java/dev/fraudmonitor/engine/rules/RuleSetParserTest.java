@@ -234,7 +234,7 @@ class RuleSetParserTest {
         assertEquals(
                 List.of(
                         "rule \"brute-force-account\": treshold: unknown field, allowed: aggregate, comment, description, "
-                                + "distinctOf, enabled, filter, groupBy, id, kind, mode, sumOf, threshold, version, weight, window"),
+                                + "distinctOf, enabled, filter, groupBy, id, kind, mode, newFor, sumOf, threshold, version, weight, window"),
                 ruleProblems(BF.replace("\"weight\"", "\"treshold\":3,\"weight\"")));
     }
 

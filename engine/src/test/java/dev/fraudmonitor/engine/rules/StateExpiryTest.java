@@ -99,7 +99,8 @@ class StateExpiryTest {
                 GroupBy.ACCOUNT,
                 account,
                 Ev.order(T0 + min(3), "s", 5_000).account("a1").shipping("addr", "GB").build());
-        assertEquals(4, account.size(), "device, country, shipping address, order bucket");
+        assertEquals(
+                5, account.size(), "device, country, shipping address, first order, order bucket");
         assertTrue(account.estimatedBytes() <= 200, "bytes " + account.estimatedBytes());
         GroupState ip = new GroupState();
         group(rs, GroupBy.IP, ip, Ev.login(T0, "s", "FAILURE").user("u").build());
