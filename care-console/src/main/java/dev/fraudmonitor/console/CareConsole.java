@@ -114,7 +114,7 @@ public final class CareConsole implements AutoCloseable {
                 new WebApp(
                         users,
                         new Sessions(config.sessionIdle(), clock),
-                        new LoginLimiter(5, Duration.ofMinutes(5), clock),
+                        new LoginLimiter(config.loginLimit(), Duration.ofMinutes(5), clock),
                         db,
                         queries,
                         actions,

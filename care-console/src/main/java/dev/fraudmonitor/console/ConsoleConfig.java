@@ -37,6 +37,7 @@ public record ConsoleConfig(
         Duration webhookBackoff,
         boolean secureCookies,
         Duration sessionIdle,
+        int loginLimit,
         Duration linkWindow,
         Duration closedCaseRetention,
         Duration disputePeriod,
@@ -140,6 +141,12 @@ public record ConsoleConfig(
                             "PT30M",
                             "idle time after which a login expires"),
                     new Option(
+                            "--login-limit",
+                            "CONSOLE_LOGIN_LIMIT",
+                            "5",
+                            "failed logins per 5 minutes per client address and per user name"
+                                    + " before logins are refused"),
+                    new Option(
                             "--link-window",
                             "CONSOLE_LINK_WINDOW",
                             "PT24H",
@@ -227,6 +234,7 @@ public record ConsoleConfig(
                 duration(v, "--webhook-backoff"),
                 Boolean.parseBoolean(v.get("--secure-cookies")),
                 duration(v, "--session-idle"),
+                integer(v, "--login-limit"),
                 duration(v, "--link-window"),
                 duration(v, "--closed-case-retention"),
                 duration(v, "--dispute-period"),
@@ -300,6 +308,7 @@ public record ConsoleConfig(
                 webhookBackoff,
                 secureCookies,
                 sessionIdle,
+                loginLimit,
                 linkWindow,
                 closedCaseRetention,
                 disputePeriod,
