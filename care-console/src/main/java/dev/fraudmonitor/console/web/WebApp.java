@@ -191,7 +191,9 @@ public final class WebApp implements AutoCloseable {
         ctx.header("Content-Security-Policy", CSP);
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("X-Frame-Options", "DENY");
-        ctx.header("Referrer-Policy", "no-referrer");
+        // "no-referrer" would make Chrome send "Origin: null" on our own form posts, which the
+        // origin check below refuses; "same-origin" keeps URLs from leaving the console.
+        ctx.header("Referrer-Policy", "same-origin");
         ctx.header("Cache-Control", "no-store");
         String path = ctx.path();
         Optional<Session> session = sessions.get(ctx.cookie(COOKIE));
