@@ -63,8 +63,8 @@ public final class ConsoleMetrics implements AutoCloseable {
                     (rule, counts) -> {
                         pr.add(
                                 MultiGauge.Row.of(
-                                        Tags.of("rule_id", rule), (double) counts[0] / counts[1]));
-                        lr.add(MultiGauge.Row.of(Tags.of("rule_id", rule), counts[1]));
+                                        Tags.of("rule", rule), (double) counts[0] / counts[1]));
+                        lr.add(MultiGauge.Row.of(Tags.of("rule", rule), counts[1]));
                     });
             precision.register(pr, true);
             labelled.register(lr, true);

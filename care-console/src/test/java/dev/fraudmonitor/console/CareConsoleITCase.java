@@ -373,7 +373,7 @@ class CareConsoleITCase {
         await(
                 "precision metric",
                 Duration.ofSeconds(20),
-                () -> metrics().contains("fraud_console_rule_precision{rule_id=\"brute-force\"}"));
+                () -> metrics().contains("fraud_console_rule_precision{rule=\"brute-force\"}"));
         // Deciding twice is refused: the case is closed.
         rep.get("/cases/" + caseId);
         assertEquals(
@@ -442,6 +442,59 @@ class CareConsoleITCase {
                         "select count(*) from audit where action = 'SPLIT' and case_id = '"
                                 + c3
                                 + "'"));
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE - 1)
+    void closedCasesArePurgedAfterTheRetentionAndLabelsAndAuditAfterTheDisputePeriod()
+            throws Exception {
+        String alertId = id();
+        alerts.sendCommitted(
+                List.of(
+                        TestAlerts.json(
+                                TestAlerts.alert(
+                                        alertId,
+                                        "s-" + id(),
+                                        "acc-" + id(),
+                                        null,
+                                        Action.REVIEW,
+                                        40))));
+        String caseId = caseOf(alertId);
+        WebClient rep = loggedIn(REP);
+        rep.get("/cases/" + caseId);
+        assertEquals(
+                303,
+                rep.submit(
+                                "/cases/" + caseId + "/decide",
+                                Map.of("verdict", "FRAUD", "reason", "stolen card"))
+                        .statusCode());
+        java.time.Instant now = java.time.Instant.now();
+        Retention retention =
+                new Retention(
+                        console.database(),
+                        Duration.ofDays(90),
+                        Duration.ofDays(540),
+                        java.time.Clock.fixed(
+                                now.plus(Duration.ofDays(91)), java.time.ZoneOffset.UTC));
+        assertTrue(retention.purge() >= 1);
+        assertEquals(0, count("select count(*) from alerts where alert_id = '" + alertId + "'"));
+        assertEquals(0, count("select count(*) from cases where case_id = '" + caseId + "'"));
+        assertEquals(
+                1,
+                count("select count(*) from labels where alert_id = '" + alertId + "'"),
+                "labels are dispute evidence");
+        assertTrue(
+                count("select count(*) from audit where case_id = '" + caseId + "'") >= 2,
+                "so is the audit trail");
+        new Retention(
+                        console.database(),
+                        Duration.ofDays(90),
+                        Duration.ofDays(540),
+                        java.time.Clock.fixed(
+                                now.plus(Duration.ofDays(541)), java.time.ZoneOffset.UTC))
+                .purge();
+        assertEquals(0, count("select count(*) from labels where alert_id = '" + alertId + "'"));
+        assertEquals(0, count("select count(*) from audit where case_id = '" + caseId + "'"));
     }
 
     // --- helpers ----------------------------------------------------------------------------
