@@ -248,7 +248,12 @@ public record ConsoleConfig(
             b.append(
                     String.format(
                             "  %-24s %-30s %s (default: %s)%n",
-                            o.name(), o.env(), o.meaning(), o.defaultValue()));
+                            o.name(),
+                            o.env(),
+                            o.meaning(),
+                            o.defaultValue() == null || o.defaultValue().isEmpty()
+                                    ? "none"
+                                    : o.defaultValue()));
         }
         b.append("  CONSOLE_DB_PASSWORD (environment only): PostgreSQL password\n");
         return b.toString();

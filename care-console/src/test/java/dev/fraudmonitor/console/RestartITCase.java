@@ -80,7 +80,7 @@ class RestartITCase {
             try {
                 ConsoleProcess first =
                         new ConsoleProcess(args, ConsoleProcess.logFile("restart-console-1"));
-                await("some alerts stored", Duration.ofSeconds(60), () -> stored(pg).size() >= 200);
+                await("some alerts stored", Duration.ofSeconds(60), () -> stored(pg).size() >= 100);
                 first.kill();
                 int atKill = stored(pg).size();
                 Thread.sleep(1000);
@@ -89,7 +89,7 @@ class RestartITCase {
                     await(
                             "more alerts after the restart",
                             Duration.ofSeconds(60),
-                            () -> stored(pg).size() >= atKill + 200);
+                            () -> stored(pg).size() >= atKill + 100);
                     WebClient rep = new WebClient(second.port());
                     assertEquals(302, rep.login(REP, PASSWORD).statusCode());
                     String caseId = anyOpenCase(pg);
