@@ -219,6 +219,8 @@ command -v curl >/dev/null 2>&1 || {
 }
 rep_confirms_one_case() {
   local jar="$WORK/console-cookies" page csrf case_id
+  # A fresh login each try: a logged-in session gets no login form (and so no CSRF token) back.
+  rm -f "$jar"
   page=$(curl -fsS -c "$jar" -b "$jar" "${console_url}login") || return 1
   csrf=$(printf '%s' "$page" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')
   curl -fsS -o /dev/null -c "$jar" -b "$jar" --data-urlencode "_csrf=$csrf" \
@@ -234,7 +236,7 @@ rep_confirms_one_case() {
 }
 labelled=""
 for _ in $(seq 1 90); do
-  if rep_confirms_one_case; then
+  if rep_confirms_one_case 2>/dev/null; then
     labelled=1
     break
   fi

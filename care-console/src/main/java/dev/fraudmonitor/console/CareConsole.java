@@ -121,7 +121,8 @@ public final class CareConsole implements AutoCloseable {
                         redis,
                         keys,
                         version,
-                        config.secureCookies());
+                        config.secureCookies(),
+                        config.trustProxy());
         Retention retention =
                 new Retention(db, config.closedCaseRetention(), config.disputePeriod(), clock);
         metricsPort = metrics.serve(config.bind(), config.metricsPort());

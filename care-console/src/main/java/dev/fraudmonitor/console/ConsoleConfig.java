@@ -36,6 +36,7 @@ public record ConsoleConfig(
         int webhookAttempts,
         Duration webhookBackoff,
         boolean secureCookies,
+        boolean trustProxy,
         Duration sessionIdle,
         int loginLimit,
         Duration linkWindow,
@@ -136,6 +137,12 @@ public record ConsoleConfig(
                             "false",
                             "true behind TLS: session cookies get the Secure flag"),
                     new Option(
+                            "--trust-proxy",
+                            "CONSOLE_TRUST_PROXY",
+                            "false",
+                            "true behind one reverse proxy: the login limit counts the client"
+                                    + " address the proxy appends to X-Forwarded-For"),
+                    new Option(
                             "--session-idle",
                             "CONSOLE_SESSION_IDLE",
                             "PT30M",
@@ -233,6 +240,7 @@ public record ConsoleConfig(
                 integer(v, "--webhook-attempts"),
                 duration(v, "--webhook-backoff"),
                 Boolean.parseBoolean(v.get("--secure-cookies")),
+                Boolean.parseBoolean(v.get("--trust-proxy")),
                 duration(v, "--session-idle"),
                 integer(v, "--login-limit"),
                 duration(v, "--link-window"),
@@ -312,6 +320,7 @@ public record ConsoleConfig(
                 webhookAttempts,
                 webhookBackoff,
                 secureCookies,
+                trustProxy,
                 sessionIdle,
                 loginLimit,
                 linkWindow,

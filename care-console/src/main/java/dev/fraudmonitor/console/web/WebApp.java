@@ -64,6 +64,7 @@ public final class WebApp implements AutoCloseable {
     private final RedisKeys keys;
     private final AtomicLong version;
     private final boolean secureCookies;
+    private final boolean trustProxy;
     private final Database db;
     private final Javalin app;
 
@@ -80,7 +81,8 @@ public final class WebApp implements AutoCloseable {
             RedisClient redis,
             RedisKeys keys,
             AtomicLong version,
-            boolean secureCookies) {
+            boolean secureCookies,
+            boolean trustProxy) {
         this.users = users;
         this.sessions = sessions;
         this.limiter = limiter;
@@ -91,6 +93,7 @@ public final class WebApp implements AutoCloseable {
         this.keys = keys;
         this.version = version;
         this.secureCookies = secureCookies;
+        this.trustProxy = trustProxy;
         this.app =
                 Javalin.create(
                         config -> {
@@ -237,6 +240,20 @@ public final class WebApp implements AutoCloseable {
         }
     }
 
+    /**
+     * The address the login limit counts. Behind a proxy every request comes from the proxy, so one
+     * guesser would lock out every rep; the proxy appends the real client as the last
+     * X-Forwarded-For entry (entries before it are whatever the client sent).
+     */
+    private String clientAddress(Context ctx) {
+        String forwarded = trustProxy ? ctx.header("X-Forwarded-For") : null;
+        if (forwarded == null || forwarded.isBlank()) {
+            return ctx.ip();
+        }
+        String[] hops = forwarded.split(",");
+        return hops[hops.length - 1].strip();
+    }
+
     private static boolean constantTimeEquals(String a, String b) {
         return MessageDigest.isEqual(
                 a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
@@ -270,7 +287,7 @@ public final class WebApp implements AutoCloseable {
         Session anon = session(ctx).orElseThrow();
         String name = Optional.ofNullable(ctx.formParam("username")).orElse("").strip();
         String password = Optional.ofNullable(ctx.formParam("password")).orElse("");
-        String ip = ctx.ip();
+        String ip = clientAddress(ctx);
         if (limiter.blocked(ip, name)) {
             ctx.status(429);
             render(
