@@ -8,7 +8,9 @@
     return;
   }
   var url = live.getAttribute("data-live");
-  var version = null;
+  // The change counter as it was when the server rendered this page: anything stored since
+  // shows up on the first poll.
+  var version = live.getAttribute("data-version");
 
   function mark(seen) {
     var now = String(Date.now());

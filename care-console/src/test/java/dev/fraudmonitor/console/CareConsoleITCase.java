@@ -59,7 +59,9 @@ class CareConsoleITCase {
     static void start() throws Exception {
         pg = new Postgres();
         env = new ConsoleEnv(KAFKA.kafka(), REDIS.redis());
-        console = CareConsole.start(env.config(pg.jdbcUrl(), "--login-limit", "12"));
+        console =
+                CareConsole.start(
+                        env.config(pg.jdbcUrl(), "--login-limit", "12", "--trust-proxy", "true"));
         alerts = new TestAlerts(KAFKA.kafka(), env.alerts);
     }
 
@@ -165,6 +167,14 @@ class CareConsoleITCase {
         HttpResponse<String> limited = c.login(ANALYST, PASSWORD);
         assertEquals(429, limited.statusCode());
         assertTrue(limited.body().contains("Too many failed logins"));
+        // Behind the proxy, another client (the last X-Forwarded-For entry) is not locked out.
+        c.get("/login");
+        HttpResponse<String> otherClient =
+                c.post(
+                        "/login",
+                        Map.of("_csrf", c.csrf(), "username", ANALYST, "password", PASSWORD),
+                        Map.of("X-Forwarded-For", "127.0.0.1, 10.9.9.9"));
+        assertEquals(302, otherClient.statusCode(), otherClient.body());
     }
 
     @Test

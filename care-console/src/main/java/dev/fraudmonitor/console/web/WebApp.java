@@ -362,6 +362,9 @@ public final class WebApp implements AutoCloseable {
         Session s = session(ctx).orElseThrow();
         var f = filter(ctx);
         Map<String, Object> m = new LinkedHashMap<>();
+        // Read before the data: a change stored while the page renders moves the counter past
+        // this value, so the page's first poll fetches it.
+        m.put("version", version.get());
         m.put("page", page(ctx, s, "Queue"));
         m.put("rows", queries.queue(f));
         m.put("action", f.action());
@@ -386,8 +389,10 @@ public final class WebApp implements AutoCloseable {
 
     private void casePage(Context ctx) {
         Session s = session(ctx).orElseThrow();
+        long seen = version.get();
         CaseView c = withHolds(found(id(ctx)));
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("version", seen);
         m.put("page", page(ctx, s, "Case " + c.caseId()));
         m.put("c", c);
         m.put("mayAct", s.role().mayAct());
