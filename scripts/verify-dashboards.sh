@@ -178,6 +178,16 @@ target=${metrics_url#http://}
 target=${target%/metrics}
 target=127.0.0.1:${target#localhost:}
 say "demo running, job metrics at $metrics_url"
+# The care console runs beside the job; its rule-precision panel needs a rep's verdict.
+console_url=$(grep -o 'console *http://localhost:[0-9]*/' "$WORK/demo.log" | grep -o 'http.*' | head -1 || true)
+console_password=$(grep -o 'user demo, password [^)]*' "$WORK/demo.log" | awk '{print $4}' | head -1 || true)
+console_target=$(grep -o 'console scrape target [0-9.:]*' "$WORK/demo.log" | awk '{print $4}' | head -1 || true)
+[ -n "$console_url" ] && [ -n "$console_password" ] && [ -n "$console_target" ] || {
+  tail -40 "$WORK/demo.log"
+  say "the demo printed no care console URL, login or scrape target"
+  exit 1
+}
+say "care console at $console_url, its metrics at $console_target"
 
 # ------------------------------------------------------------------ Prometheus on loopback
 cat >"$WORK/prometheus.yml" <<EOF
@@ -189,11 +199,53 @@ scrape_configs:
     metrics_path: /metrics
     static_configs:
       - targets: ['$target']
+  - job_name: care-console
+    metrics_path: /metrics
+    static_configs:
+      - targets: ['$console_target']
 EOF
 prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/data" \
   --web.listen-address="127.0.0.1:$PROM_PORT" --log.level=warn >"$WORK/prometheus.log" 2>&1 &
 PROM_PID=$!
-say "Prometheus on http://127.0.0.1:$PROM_PORT scraping $target every 2 s"
+say "Prometheus on http://127.0.0.1:$PROM_PORT scraping $target and $console_target every 2 s"
+
+# ------------------------------------------------------------------ a rep's verdict
+# What a rep does in the browser, over HTTP: log in, open the first case in the queue, confirm
+# fraud with a reason (the demo's cases come from simulated attacks). The label this writes is
+# what the rule-precision panel shows; without one that panel has nothing to show.
+command -v curl >/dev/null 2>&1 || {
+  say "needs curl to act in the care console as a rep"
+  exit 1
+}
+rep_confirms_one_case() {
+  local jar="$WORK/console-cookies" page csrf case_id
+  # A fresh login each try: a logged-in session gets no login form (and so no CSRF token) back.
+  rm -f "$jar"
+  page=$(curl -fsS -c "$jar" -b "$jar" "${console_url}login") || return 1
+  csrf=$(printf '%s' "$page" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')
+  curl -fsS -o /dev/null -c "$jar" -b "$jar" --data-urlencode "_csrf=$csrf" \
+    --data-urlencode "username=demo" --data-urlencode "password=$console_password" "${console_url}login" || return 1
+  case_id=$(curl -fsS -b "$jar" "$console_url" | grep -o 'data-case-id="[^"]*"' | head -1 | sed 's/.*="//; s/"$//')
+  [ -n "$case_id" ] || return 1
+  page=$(curl -fsS -b "$jar" "${console_url}cases/$case_id") || return 1
+  csrf=$(printf '%s' "$page" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')
+  curl -fsS -o /dev/null -b "$jar" --data-urlencode "_csrf=$csrf" --data-urlencode "verdict=FRAUD" \
+    --data-urlencode "reason=verify-dashboards: simulated attack, confirmed as a rep would" \
+    "${console_url}cases/$case_id/decide" || return 1
+  say "confirmed case $case_id as fraud in the care console"
+}
+labelled=""
+for _ in $(seq 1 90); do
+  if rep_confirms_one_case 2>/dev/null; then
+    labelled=1
+    break
+  fi
+  sleep 1
+done
+[ -n "$labelled" ] || {
+  say "could not confirm a case in the care console within 90 s"
+  exit 1
+}
 
 # ------------------------------------------------------------------ every dashboard query
 # Done well before the demo's traffic stops, so rates are of live traffic.

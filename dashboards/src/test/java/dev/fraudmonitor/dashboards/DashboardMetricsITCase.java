@@ -207,6 +207,37 @@ public class DashboardMetricsITCase {
             }
 
             Map<String, Set<String>> exported = Exposition.labelsBySeries(text);
+            // The second exposition the dashboards may name: the care console's, after a rep's
+            // verdict on a case made of this job's alerts. Each side keeps its own prefix, so a
+            // query is checked against the process that really exports its series.
+            try (ConsoleMetricsSource console =
+                    new ConsoleMetricsSource(
+                            KAFKA.bootstrapServers(), REDIS.url(), prefix, alerts, holds)) {
+                console.repConfirmsOneCase(Duration.ofSeconds(60));
+                String[] consoleText = {""};
+                JobRunner.waitUntil(
+                        () -> {
+                            consoleText[0] = scrape(console.metricsPort());
+                            return consoleText[0].contains("fraud_console_rule_precision{");
+                        },
+                        Duration.ofSeconds(30),
+                        "rule precision on the care console's /metrics");
+                Map<String, Set<String>> fromConsole = Exposition.labelsBySeries(consoleText[0]);
+                for (String series : fromConsole.keySet()) {
+                    if (series.startsWith("fraud_")) {
+                        assertTrue(series.startsWith("fraud_console_"), "console series " + series);
+                    }
+                }
+                for (String series : exported.keySet()) {
+                    assertFalse(series.startsWith("fraud_console_"), "job series " + series);
+                }
+                fromConsole.forEach(
+                        (series, labels) -> {
+                            if (series.startsWith("fraud_console_")) {
+                                exported.put(series, labels);
+                            }
+                        });
+            }
             List<Query> queries = new ArrayList<>();
             for (Dashboard d : Dashboards.load(Dashboards.directory())) {
                 queries.addAll(Dashboards.queries(d));

@@ -173,6 +173,7 @@ public final class Demo implements AutoCloseable {
     private long lastSent;
     private long startedAt;
     private boolean closed;
+    private DemoConsole console;
 
     /** Submits the job given its configuration keys; returns null if there is no job to run. */
     interface JobStarter {
@@ -227,6 +228,7 @@ public final class Demo implements AutoCloseable {
         metricsPort = settings.metricsPort() > 0 ? freePortOr(settings.metricsPort()) : freePort();
         startJob();
         startWatcher();
+        startConsole();
         say("");
         say("  Kafka      " + bootstrap + (kafka != null ? "  (embedded KRaft broker)" : ""));
         say(
@@ -253,6 +255,15 @@ public final class Demo implements AutoCloseable {
                         + settings.prefix()
                         + "list:block:*");
         say("  metrics    http://localhost:" + metricsPort + "/metrics");
+        say(
+                "  console    "
+                        + console.url()
+                        + "  (user "
+                        + DemoConsole.USER
+                        + ", password "
+                        + console.password()
+                        + ")");
+        say("  console scrape target 127.0.0.1:" + console.metricsPort() + " (/metrics)");
         say(
                 "  traffic    "
                         + fmt(settings.rate())
@@ -289,6 +300,7 @@ public final class Demo implements AutoCloseable {
             createTopic(admin, settings.alertsTopic(), 2);
             createTopic(admin, settings.holdsTopic(), 2);
             createTopic(admin, settings.dlqTopic(), 1);
+            createTopic(admin, LABELS_TOPIC, 1);
         }
     }
 
@@ -308,6 +320,27 @@ public final class Demo implements AutoCloseable {
             }
         } catch (Exception e) {
             throw new IllegalStateException("cannot create topic " + name + " on " + bootstrap, e);
+        }
+    }
+
+    /** Reps' decisions in the care console go here. */
+    static final String LABELS_TOPIC = "fraud.labels";
+
+    /** The care console on embedded PostgreSQL, reading the job's alerts and holds. */
+    private void startConsole() {
+        try {
+            console =
+                    DemoConsole.start(
+                            bootstrap,
+                            redisUrl,
+                            settings.prefix(),
+                            settings.alertsTopic(),
+                            settings.holdsTopic(),
+                            LABELS_TOPIC,
+                            freePortOr(8480),
+                            freePortOr(9480));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot start the care console", e);
         }
     }
 
@@ -514,6 +547,11 @@ public final class Demo implements AutoCloseable {
                 "status line",
                 () -> {
                     if (ticker != null) ticker.shutdownNow();
+                });
+        quietly(
+                "care console",
+                () -> {
+                    if (console != null) console.close();
                 });
         quietly(
                 "job",
