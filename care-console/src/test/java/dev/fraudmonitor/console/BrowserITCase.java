@@ -211,6 +211,7 @@ class BrowserITCase {
                                                 Instant.now(),
                                                 null,
                                                 null,
+                                                null,
                                                 null)));
         alerts.sendCommitted(
                 List.of(

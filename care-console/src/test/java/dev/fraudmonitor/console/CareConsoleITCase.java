@@ -284,6 +284,7 @@ class CareConsoleITCase {
                         Instant.now(),
                         null,
                         null,
+                        null,
                         null);
         REDIS.client().set(keys.hold(order), Json.mapper().writeValueAsString(hold));
         alerts.sendCommitted(

@@ -59,7 +59,8 @@ public final class TestAlerts implements AutoCloseable {
                 null,
                 null,
                 "411111",
-                "1111");
+                "1111",
+                null);
     }
 
     public static ObjectNode json(Alert a) {
