@@ -188,6 +188,12 @@ public class DefaultRulesITCase {
     }
 
     @Test
+    void credentialStuffingSpreadOverManyIpsIsSentToReview() {
+        assertCaught(
+                Scenarios.distributedStuffing(), Action.REVIEW, "failed-logins-device-many-ips");
+    }
+
+    @Test
     void aTakeoverSplitOverTwoSessionsIsHeldWithOneCase() {
         assertCaught(
                 Scenarios.splitTakeover(),
@@ -248,6 +254,11 @@ public class DefaultRulesITCase {
     }
 
     // ------------------------------------------------------------------ benign look-alikes
+
+    @Test
+    void aLoyalCustomersRepeatOrdersAreNotHeld() {
+        assertQuiet(Scenarios.loyalRepeatBuyer());
+    }
 
     @Test
     void typoedPasswordStaysQuiet() {

@@ -98,6 +98,11 @@ class DefaultRulesTest {
     }
 
     @Test
+    void credentialStuffingSpreadOverManyIpsReachesReview() throws Exception {
+        assertAttack(Scenarios.distributedStuffing(), Action.REVIEW);
+    }
+
+    @Test
     void aTakeoverSplitOverTwoSessionsIsHeldAsOneIncident() throws Exception {
         assertAttack(Scenarios.splitTakeover(), Action.HOLD);
         RecordedRun sim = run(Scenarios.splitTakeover());
@@ -135,7 +140,7 @@ class DefaultRulesTest {
 
     @Test
     void everyAttackTypologyIsCovered() {
-        assertEquals(10, Scenarios.attacks().size());
+        assertEquals(11, Scenarios.attacks().size());
     }
 
     @Test

@@ -148,6 +148,27 @@ public final class Scenarios {
         return new Scenario("credential stuffing", List.of(), l, sessions);
     }
 
+    /**
+     * Credential stuffing through residential proxies: two attempts per IP, a new session per IP,
+     * no IP or username over any limit; the toolkit's device fingerprint is what repeats.
+     */
+    public static Scenario distributedStuffing() {
+        List<ScoringEvent> l = new ArrayList<>();
+        List<String> sessions = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            String s = "proxy-" + (i / 2);
+            if (!sessions.contains(s)) sessions.add(s);
+            l.add(
+                    Ev.login(T0 + sec(7L * i), s, "FAILURE")
+                            .ip("198.51.100." + (10 + i / 2))
+                            .country(i % 3 == 0 ? "US" : "GB")
+                            .device("proxy-kit-dev")
+                            .user("leaked-user-" + i)
+                            .build());
+        }
+        return new Scenario("distributed credential stuffing", List.of(), l, sessions);
+    }
+
     public static Scenario bruteForce() {
         List<ScoringEvent> l = new ArrayList<>();
         for (int i = 0; i < 9; i++) {
@@ -382,6 +403,7 @@ public final class Scenarios {
     public static List<Scenario> attacks() {
         return List.of(
                 credentialStuffing(),
+                distributedStuffing(),
                 bruteForce(),
                 accountTakeover(),
                 splitTakeover(),
@@ -557,11 +579,51 @@ public final class Scenarios {
         return new Scenario("card declined once, second card works", h, l, List.of(s));
     }
 
+    /**
+     * A customer with weeks of history ordering again five times within the hour, each order in its
+     * own visit, with the card, device and address it always uses.
+     */
+    public static Scenario loyalRepeatBuyer() {
+        List<ScoringEvent> h =
+                usualPast("acc-loyal", "dev-loyal", "GB", "card-loyal", "addr-loyal");
+        List<ScoringEvent> l = new ArrayList<>();
+        List<String> sessions = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String s = "loyal-" + i;
+            sessions.add(s);
+            long t = T0 + min(12L * i);
+            l.add(
+                    Ev.login(t, s, "SUCCESS")
+                            .account("acc-loyal")
+                            .device("dev-loyal")
+                            .country("GB")
+                            .ip("203.0.113.8")
+                            .user("u-acc-loyal")
+                            .build());
+            browse(l, t + sec(20), s, "acc-loyal", "dev-loyal", "GB", 3);
+            l.add(
+                    order(
+                                    t + min(4),
+                                    s,
+                                    "acc-loyal",
+                                    "dev-loyal",
+                                    "GB",
+                                    "card-loyal",
+                                    "GB",
+                                    "GB",
+                                    "addr-loyal",
+                                    3_000 + 1_000L * i)
+                            .build());
+        }
+        return new Scenario("loyal repeat buyer", h, l, sessions);
+    }
+
     public static List<Scenario> benign() {
         return List.of(
                 typoPassword(),
                 familyBehindOneIp(),
                 travellerAbroad(),
-                declinedOnceThenOtherCard());
+                declinedOnceThenOtherCard(),
+                loyalRepeatBuyer());
     }
 }
