@@ -18,6 +18,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** The backtest's read-only Kafka consumers. */
 final class KafkaClients {
+    /** How long to wait for the broker's first answer, unless default.api.timeout.ms says. */
     private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
 
     private KafkaClients() {}
@@ -89,16 +90,20 @@ final class KafkaClients {
 
     /** The topic's partitions; a clear error when the broker does not answer or has no topic. */
     static List<TopicPartition> partitions(
-            KafkaConsumer<byte[], byte[]> consumer, String bootstrap, String topic) {
+            KafkaConsumer<byte[], byte[]> consumer,
+            String bootstrap,
+            String topic,
+            Properties client) {
         Map<String, List<PartitionInfo>> topics;
+        Duration timeout = metadataTimeout(client);
         try {
-            topics = consumer.listTopics(METADATA_TIMEOUT);
+            topics = consumer.listTopics(timeout);
         } catch (TimeoutException e) {
             throw new BacktestException(
                     "--kafka "
                             + bootstrap
                             + ": no answer from Kafka within "
-                            + METADATA_TIMEOUT.toSeconds()
+                            + timeout.toMillis() / 1000.0
                             + " s; check the address, that the broker is up, and the security"
                             + " settings (--kafka-property, --kafka-properties)",
                     e);
@@ -122,6 +127,18 @@ final class KafkaClients {
         }
         out.sort(java.util.Comparator.comparingInt(TopicPartition::partition));
         return out;
+    }
+
+    private static Duration metadataTimeout(Properties client) {
+        String ms = client.getProperty(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG);
+        try {
+            return ms == null ? METADATA_TIMEOUT : Duration.ofMillis(Long.parseLong(ms.trim()));
+        } catch (NumberFormatException e) {
+            throw new BacktestException(
+                    "--kafka-property default.api.timeout.ms: expected milliseconds, got '"
+                            + ms
+                            + "'");
+        }
     }
 
     static String rootMessage(Throwable e) {

@@ -48,7 +48,7 @@ final class KafkaTopicSource implements EventSource {
         this.bootstrap = bootstrap;
         this.consumer = KafkaClients.consumer(bootstrap, props);
         try {
-            List<TopicPartition> tps = KafkaClients.partitions(consumer, bootstrap, topic);
+            List<TopicPartition> tps = KafkaClients.partitions(consumer, bootstrap, topic, props);
             consumer.assign(tps);
             Map<TopicPartition, Long> ends = consumer.endOffsets(tps);
             Map<TopicPartition, Long> starts = startOffsets(tps);

@@ -62,7 +62,7 @@ public final class Labels {
     static Labels fromTopic(String bootstrap, String topic, Properties client) {
         Labels labels = new Labels();
         try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(bootstrap, client)) {
-            List<TopicPartition> tps = KafkaClients.partitions(consumer, bootstrap, topic);
+            List<TopicPartition> tps = KafkaClients.partitions(consumer, bootstrap, topic, client);
             consumer.assign(tps);
             consumer.seekToBeginning(tps);
             Map<TopicPartition, Long> end = consumer.endOffsets(tps);

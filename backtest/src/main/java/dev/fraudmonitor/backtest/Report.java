@@ -244,6 +244,8 @@ public final class Report {
         ObjectNode perf = root.putObject("performance");
         perf.put("seconds", Math.round(r.seconds() * 1000) / 1000.0);
         perf.put("eventsPerSecond", Math.round(r.eventsPerSecond()));
+        perf.put("cpuSeconds", Math.round(r.cpuSeconds() * 1000) / 1000.0);
+        perf.put("processors", Runtime.getRuntime().availableProcessors());
         return root;
     }
 
