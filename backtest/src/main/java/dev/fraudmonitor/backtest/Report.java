@@ -62,6 +62,11 @@ public final class Report {
         this.diff = r.baselineRun() == null ? null : computeDiff();
     }
 
+    /** What the report was computed from. */
+    public Backtest.Result result() {
+        return r;
+    }
+
     public List<RuleLine> rules() {
         return rules;
     }
