@@ -56,6 +56,10 @@ final class BacktestOptions {
                     "  --max-ids N             session ids listed per line of the table (default"
                             + " 20)",
                     "  --no-progress           no progress line on stderr",
+                    "  --expiry-every N        drop expired engine state every N events (default"
+                            + " 10000); larger is",
+                    "                          faster, but state outlives its timeout by more"
+                            + " events",
                     "  --help                  this text");
 
     private static final Set<String> FLAGS = Set.of("help", "no-progress");

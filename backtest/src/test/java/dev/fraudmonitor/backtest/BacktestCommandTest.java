@@ -197,6 +197,35 @@ class BacktestCommandTest {
     }
 
     @Test
+    void anAlertIdLabelIsPlacedOnTheSessionOfThatAlert() throws IOException {
+        Report first =
+                BacktestMain.execute(
+                        BacktestOptions.parse(
+                                new String[] {
+                                    "--events", events.toString(),
+                                    "--rules", baseline.toString(),
+                                    "--no-progress"
+                                }),
+                        System.err);
+        String alertId = first.result().candidateOutcome("s-fails-7").alertIds.get(0);
+        Path byAlert = dir.resolve("labels-by-alert.jsonl");
+        Files.writeString(byAlert, "{\"alertId\":\"" + alertId + "\",\"verdict\":\"FRAUD\"}\n");
+        Path json = dir.resolve("by-alert.json");
+        Run run =
+                run(
+                        "--events", events.toString(),
+                        "--rules", baseline.toString(),
+                        "--labels", byAlert.toString(),
+                        "--json", json.toString());
+        assertEquals(0, run.code, run.err);
+        JsonNode report = Json.mapper().readTree(json.toFile());
+        assertEquals(1, report.path("labels").path("labelledSessions").asLong());
+        JsonNode brute = rule(report, "brute-force-account");
+        assertEquals(1, brute.path("labelledFraudSessions").asLong());
+        assertEquals(1.0, brute.path("recall").asDouble(), 1e-9);
+    }
+
+    @Test
     void anUnparseableRulesFileGivesOneClearErrorAndExitCode1() throws IOException {
         Path bad = dir.resolve("bad-rules.json");
         Files.writeString(bad, "{\"version\": 1, \"rules\": [");
