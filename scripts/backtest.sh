@@ -11,9 +11,10 @@
 # Builds what it needs first (quietly, tests skipped) in one Maven reactor: nothing is installed
 # into ~/.m2. BACKTEST_JAVA_OPTS adds JVM options (default heap: -Xmx2g).
 set -eu
-cd "$(dirname "$0")/.."
-./mvnw -q -B -pl backtest -am package -DskipTests >&2
-CP="backtest/target/classes:$(cat backtest/target/classpath.txt)"
+# Paths in the options are the caller's: build in the repository, run java where we were called.
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+(cd "$ROOT" && ./mvnw -q -B -pl backtest -am package -DskipTests >&2)
+CP="$ROOT/backtest/target/classes:$(cat "$ROOT/backtest/target/classpath.txt")"
 exec java ${BACKTEST_JAVA_OPTS:--Xmx2g} \
   -Dlog4j2.configurationFile=log4j2-backtest.properties \
   -cp "$CP" dev.fraudmonitor.backtest.BacktestMain "$@"
