@@ -400,8 +400,12 @@ public final class Report {
         }
         b.append(
                 String.format(
-                        "%n%,d records in %.1f s: %,.0f events/s%n",
-                        r.records(), r.seconds(), r.eventsPerSecond()));
+                        "%n%,d records in %.1f s: %,.0f events/s (%.1f s of CPU, %d processors)%n",
+                        r.records(),
+                        r.seconds(),
+                        r.eventsPerSecond(),
+                        r.cpuSeconds(),
+                        Runtime.getRuntime().availableProcessors()));
         // Ids and rule texts come from the input; never echo anything that reads as a card.
         return PanGuard.mask(b.toString());
     }
