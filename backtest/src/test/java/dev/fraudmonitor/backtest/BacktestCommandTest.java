@@ -253,6 +253,26 @@ class BacktestCommandTest {
     }
 
     @Test
+    void kafkaClientSettingsAreNeverPrinted() {
+        Run run =
+                run(
+                        "--kafka", "127.0.0.1:1",
+                        "--rules", baseline.toString(),
+                        "--kafka-property", "sasl.jaas.config=s3cret-jaas",
+                        "--kafka-property", "default.api.timeout.ms=1000");
+        assertEquals(1, run.code);
+        assertFalse(run.err.contains("s3cret"), run.err);
+        Run malformed =
+                run(
+                        "--kafka", "127.0.0.1:1",
+                        "--rules", baseline.toString(),
+                        "--kafka-property", "s3cret-without-key");
+        assertEquals(1, malformed.code);
+        assertTrue(malformed.err.contains("--kafka-property: expected key=value"), malformed.err);
+        assertFalse(malformed.err.contains("s3cret"), malformed.err);
+    }
+
+    @Test
     void badOptionsNameTheOptionAndExitWith2() {
         Run missing = run("--events", events.toString());
         assertEquals(2, missing.code);
