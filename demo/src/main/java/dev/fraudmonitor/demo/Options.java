@@ -120,6 +120,21 @@ final class Options {
         }
     }
 
+    /** An ISO-8601 instant, e.g. {@code 2026-03-02T00:00:00Z}. */
+    java.time.Instant instant(String name) {
+        String s = values.get(name);
+        try {
+            return java.time.Instant.parse(s == null ? "" : s.trim());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException(
+                    "--"
+                            + name
+                            + ": expected an instant like 2026-03-02T00:00:00Z, got '"
+                            + s
+                            + "'");
+        }
+    }
+
     /** {@code 90s}, {@code 5m}, {@code 1h}, {@code 500ms}, a number of seconds, or ISO-8601. */
     Duration duration(String name, Duration dflt) {
         String s = values.get(name);

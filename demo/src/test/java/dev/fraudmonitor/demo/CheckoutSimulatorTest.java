@@ -407,6 +407,9 @@ class CheckoutSimulatorTest {
                         Options.parse(new String[] {"--bootstrap", "kafka"}, known)
                                 .hostPort("bootstrap"));
         assertMessage(
+                "--start: expected an instant like 2026-03-02T00:00:00Z, got 'noon'",
+                () -> Options.parse(new String[] {"--start", "noon"}, known).instant("start"));
+        assertMessage(
                 "--seed: expected a value", () -> Options.parse(new String[] {"--seed"}, known));
         assertTrue(
                 assertThrows(

@@ -99,7 +99,10 @@ class FraudCtlITCase {
         Run ok = fraudctl("rules", "validate", shipped.toString());
         assertEquals(0, ok.exit(), ok.err());
         int rules = RuleSetParser.parse(Files.readString(shipped)).rules().size();
-        assertTrue(ok.out().contains(": valid, version 1, " + rules + " rules"), ok.out());
+        long version = RuleSetParser.parse(Files.readString(shipped)).version();
+        assertTrue(
+                ok.out().contains(": valid, version " + version + ", " + rules + " rules"),
+                ok.out());
 
         Path bad =
                 file(
