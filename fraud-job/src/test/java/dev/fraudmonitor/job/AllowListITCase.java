@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.fraudmonitor.clients.RedisKeys;
 import dev.fraudmonitor.engine.rules.ListKind;
 import dev.fraudmonitor.job.config.JobConfig;
+import dev.fraudmonitor.job.metrics.FraudMetrics;
 import dev.fraudmonitor.model.Alert;
 import dev.fraudmonitor.model.ChangeKind;
 import dev.fraudmonitor.model.CheckoutEvent;
@@ -18,6 +19,7 @@ import dev.fraudmonitor.testkit.KafkaExtension;
 import dev.fraudmonitor.testkit.RedisExtension;
 import dev.fraudmonitor.testkit.TestEvents;
 import dev.fraudmonitor.testkit.TestEvents.Session;
+import io.micrometer.core.instrument.Counter;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -108,13 +110,14 @@ public class AllowListITCase {
         }
 
         Instant now = Instant.now().minus(1, ChronoUnit.MINUTES);
+        List<CheckoutEvent> history = new ArrayList<>();
         List<CheckoutEvent> traffic = new ArrayList<>();
         Map<String, String> sessionOf = new HashMap<>();
         for (Customer c : customers.values()) {
             // Two days ago, from another device: the account's history.
             Session before =
                     Session.guest("192.0.2.9", "US").as(c.account()).onDevice("old-" + c.device());
-            traffic.add(order(before, now.minus(2, ChronoUnit.DAYS), c, "o-old-" + c.name()));
+            history.add(order(before, now.minus(2, ChronoUnit.DAYS), c, "o-old-" + c.name()));
             // Now: a password change, then two orders from a new device.
             Session s =
                     new Session(
@@ -139,6 +142,18 @@ public class AllowListITCase {
                             FraudJob.flinkConfiguration(config));
             FraudJob.define(env, config);
             jobs.startAndAwaitRunning(env, "allow-list-itcase", Duration.ofSeconds(60));
+            // The history first, scored before today's sessions: otherwise an account's copy of
+            // today's order can reach its key before the old one, and the device is not new.
+            double readBefore = eventsRead();
+            for (CheckoutEvent e : history) {
+                KAFKA.kafka().send(events, e.sessionId(), TestEvents.encode(e));
+            }
+            JobRunner.waitUntil(
+                    () -> eventsRead() - readBefore >= history.size(),
+                    Duration.ofSeconds(60),
+                    "the customers' history scored");
+            // One more hop (session to account) for the copies still in flight.
+            Thread.sleep(1000);
             for (CheckoutEvent e : traffic) {
                 KAFKA.kafka().send(events, e.sessionId(), TestEvents.encode(e));
             }
@@ -158,6 +173,12 @@ public class AllowListITCase {
             assertEquals(Set.of("control"), rulesByCustomer.keySet(), rulesByCustomer.toString());
             assertEquals(ALL_RULES, rulesByCustomer.get("control"));
         }
+    }
+
+    private static double eventsRead() {
+        return FraudMetrics.get().registry().find("fraud.events").counters().stream()
+                .mapToDouble(Counter::count)
+                .sum();
     }
 
     /** Rule ids in the committed alerts, by customer. */
