@@ -94,7 +94,7 @@ class DemoITCase {
                         .collect(Collectors.joining("\n"));
         assertEquals(List.of(), missed, "attack typologies without any alert\n" + table);
         // Rates are DETECTION.md's business; here ordinary customers must stay quiet, and at most
-        // one look-alike typology may be alerted: the demo starts them seconds after the customers
+        // one look-alike typology may be alerted: the demo starts them seconds after the customers'
         // warm-up history, and over two session subtasks a look-alike's new login can reach its
         // account before that history does (a traveller's usual device then looks new).
         assertEquals(
