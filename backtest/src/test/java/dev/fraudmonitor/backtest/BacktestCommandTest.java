@@ -73,16 +73,11 @@ class BacktestCommandTest {
         events = dir.resolve("events.jsonl");
         Files.write(events, lines);
 
+        // The shipped rules with brute force at more than 5 failures, and a candidate at 4.
         baseline = dir.resolve("default-rules.json");
-        Files.writeString(baseline, defaultRules());
-        ObjectNode rules = (ObjectNode) Json.mapper().readTree(defaultRules());
-        for (JsonNode r : rules.path("rules")) {
-            if (r.path("id").asText().equals("brute-force-account")) {
-                ((ObjectNode) r).put("threshold", 4);
-            }
-        }
+        Files.writeString(baseline, withBruteForceThreshold(5));
         candidate = dir.resolve("candidate.json");
-        Files.writeString(candidate, rules.toString());
+        Files.writeString(candidate, withBruteForceThreshold(4));
 
         labels = dir.resolve("labels.jsonl");
         Files.write(
@@ -364,5 +359,15 @@ class BacktestCommandTest {
                 BacktestCommandTest.class.getResourceAsStream("/rules/default-rules.json")) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
+    }
+
+    static String withBruteForceThreshold(int threshold) throws IOException {
+        ObjectNode rules = (ObjectNode) Json.mapper().readTree(defaultRules());
+        for (JsonNode r : rules.path("rules")) {
+            if (r.path("id").asText().equals("brute-force-account")) {
+                ((ObjectNode) r).put("threshold", threshold);
+            }
+        }
+        return rules.toString();
     }
 }

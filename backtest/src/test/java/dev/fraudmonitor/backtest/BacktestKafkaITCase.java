@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fraudmonitor.model.CheckoutEvent;
 import dev.fraudmonitor.model.Json;
 import dev.fraudmonitor.model.LoginOutcome;
@@ -87,15 +86,9 @@ class BacktestKafkaITCase {
             producer.flush();
         }
         baseline = dir.resolve("default-rules.json");
-        Files.writeString(baseline, BacktestCommandTest.defaultRules());
-        ObjectNode rules = (ObjectNode) Json.mapper().readTree(BacktestCommandTest.defaultRules());
-        for (JsonNode r : rules.path("rules")) {
-            if (r.path("id").asText().equals("brute-force-account")) {
-                ((ObjectNode) r).put("threshold", 4);
-            }
-        }
+        Files.writeString(baseline, BacktestCommandTest.withBruteForceThreshold(5));
         candidate = dir.resolve("candidate.json");
-        Files.writeString(candidate, rules.toString());
+        Files.writeString(candidate, BacktestCommandTest.withBruteForceThreshold(4));
     }
 
     @Test
