@@ -86,15 +86,24 @@ final class JobRun {
                         OperatorCounters.sum(id, "session:", OperatorCounters.OUT),
                         OperatorCounters.sum(id, "group:", OperatorCounters.IN),
                         OperatorCounters.sum(id, "group:", OperatorCounters.OUT),
+                        OperatorCounters.sum(id, "entity:", OperatorCounters.IN),
+                        OperatorCounters.sum(id, "entity:", OperatorCounters.OUT),
                         OperatorCounters.sum(id, "decision:", OperatorCounters.IN),
                         OperatorCounters.sum(id, "decision:", OperatorCounters.OUT)
                     };
-                    boolean drained = c[2] + c[4] == c[1] + c[3];
+                    // Drained once the decision stage has taken all the entity stage sent and no
+                    // count moves between polls 50 ms apart: the entity stage fans hits out and
+                    // adds linked ones, so upstream counts do not add up to downstream ones.
+                    boolean drained = c[6] == c[5];
                     if (drained && last != null && java.util.Arrays.equals(c, last)) {
-                        return new Result(name, n, now - first, now - submitted, c[2], c[5]);
+                        return new Result(name, n, now - first, now - submitted, c[2], c[7]);
                     }
-                    last = drained ? c : null;
-                    LockSupport.parkNanos(2_000_000);
+                    last = c;
+                    if (now > deadline) {
+                        throw new IllegalStateException(
+                                "job " + name + " did not drain within " + timeout);
+                    }
+                    LockSupport.parkNanos(50_000_000);
                     continue;
                 }
                 if (now > nextStatus) {
