@@ -8,7 +8,6 @@ import dev.fraudmonitor.engine.rules.RuleSetParser;
 import dev.fraudmonitor.job.config.JobConfig;
 import dev.fraudmonitor.job.io.RulesProvider;
 import java.io.Serializable;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -95,9 +94,10 @@ public interface StageRules extends Serializable {
         };
     }
 
+    /** A serializable copy: the lambda that holds it travels to the TaskManagers. */
     private static Map<ListKind, Set<String>> copy(Map<ListKind, Set<String>> in) {
-        Map<ListKind, Set<String>> out = new EnumMap<>(ListKind.class);
+        Map<ListKind, Set<String>> out = new HashMap<>();
         in.forEach((k, v) -> out.put(k, new HashSet<>(v)));
-        return new HashMap<>(out);
+        return out;
     }
 }
