@@ -1,6 +1,8 @@
 package dev.fraudmonitor.console.cases;
 
 import dev.fraudmonitor.console.AlertRecord;
+import dev.fraudmonitor.model.Action;
+import dev.fraudmonitor.model.CaseNotice;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -101,8 +103,12 @@ public final class CaseStore {
                 newCase ? "CASE_OPENED" : "ALERT_JOINED",
                 "alert " + a.alertId() + " (" + a.action() + ", score " + a.score() + ")",
                 null);
-        boolean escalated = "REVIEW".equals(previousAction) && "HOLD".equals(a.action());
-        return new Stored(true, caseId, newCase, escalated);
+        CaseNotice notice =
+                CaseNotice.of(
+                        newCase ? null : Action.valueOf(previousAction),
+                        Action.valueOf(a.action()));
+        return new Stored(
+                true, caseId, notice == CaseNotice.NEW_CASE, notice == CaseNotice.ESCALATION);
     }
 
     private String byJobCaseId(Connection c, String jobCaseId) throws SQLException {
