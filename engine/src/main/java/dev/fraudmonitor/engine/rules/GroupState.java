@@ -338,7 +338,10 @@ public class GroupState {
         for (int i = 0; i < f; i++) {
             if (fireRule[i] == ruleHash) {
                 boolean repeat = Math.abs(t - fireTime[i]) < cooldownMillis;
-                if (t > fireTime[i]) fireTime[i] = t;
+                // The cooldown runs from the fire that was news, not from the latest repeat: a
+                // key that keeps firing (a campaign going on, another attack on the same key) is
+                // news again once per cooldown instead of never.
+                if (!repeat && t > fireTime[i]) fireTime[i] = t;
                 extend(fireTime[i] + cooldownMillis);
                 return repeat;
             }
