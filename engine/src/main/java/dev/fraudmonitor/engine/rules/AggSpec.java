@@ -116,7 +116,7 @@ final class AggSpec {
                         new AggSpec(
                                 r.firstSightingKey(),
                                 r.groupBy(),
-                                r.filter(),
+                                r.firstSeenFilter(),
                                 Rule.NEW_KEY_MEMORY.toMillis()));
             }
         }

@@ -49,6 +49,8 @@ public final class Rule {
     private final List<EventFilter> steps;
     // VELOCITY: judged only while the key is new (first seen less than this ago); null: always
     private final Duration newFor;
+    // VELOCITY with newFor: the events that count as seeing the key; null: the rule's filter
+    private final EventFilter firstSeenOn;
 
     private final int idHash;
 
@@ -84,6 +86,7 @@ public final class Rule {
         minCount = b.minCount;
         steps = b.steps == null ? List.of() : List.copyOf(b.steps);
         newFor = b.newFor;
+        firstSeenOn = b.firstSeenOn;
         idHash = Hashing.fnv32(id);
     }
 
@@ -116,6 +119,7 @@ public final class Rule {
         b.minCount = minCount;
         b.steps = steps;
         b.newFor = newFor;
+        b.firstSeenOn = firstSeenOn;
         return b;
     }
 
@@ -220,11 +224,20 @@ public final class Rule {
     }
 
     /**
-     * VELOCITY: judged only while its key (a card, an account) is new: first seen, on the rule's
-     * filter events, less than this long ago; null when the rule judges every key.
+     * VELOCITY: judged only while its key (a card, an account) is new: first seen, on the {@link
+     * #firstSeenOn()} events, less than this long ago; null when the rule judges every key.
      */
     public Duration newFor() {
         return newFor;
+    }
+
+    /**
+     * VELOCITY with {@link #newFor()}: the events that count as seeing the key (an account's
+     * logins, say, so that its age and not its first order decides); null when the rule's filter
+     * events do.
+     */
+    public EventFilter firstSeenOn() {
+        return firstSeenOn;
     }
 
     /** How long a key's first sighting is remembered after its last, for {@link #newFor()}. */
@@ -232,7 +245,12 @@ public final class Rule {
 
     /** The first-sighting record a {@link #newFor()} rule reads: one per (grouping, filter). */
     String firstSightingKey() {
-        return "K|" + groupBy + "|" + filter.canonical();
+        return "K|" + groupBy + "|" + firstSeenFilter().canonical();
+    }
+
+    /** The filter of the events a {@link #newFor()} rule's first sighting counts. */
+    EventFilter firstSeenFilter() {
+        return firstSeenOn != null ? firstSeenOn : filter;
     }
 
     /** SEQUENCE: the steps, in order. */
@@ -336,6 +354,7 @@ public final class Rule {
         private long minCount;
         private List<EventFilter> steps;
         private Duration newFor;
+        private EventFilter firstSeenOn;
 
         private Builder(String id, RuleKind kind) {
             this.id = id;
@@ -444,6 +463,11 @@ public final class Rule {
 
         public Builder newFor(Duration v) {
             newFor = v;
+            return this;
+        }
+
+        public Builder firstSeenOn(EventFilter v) {
+            firstSeenOn = v;
             return this;
         }
 

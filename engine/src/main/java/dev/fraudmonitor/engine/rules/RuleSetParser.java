@@ -55,7 +55,8 @@ public final class RuleSetParser {
                             "window",
                             "threshold",
                             "filter",
-                            "newFor"),
+                            "newFor",
+                            "firstSeenOn"),
                     RuleKind.MISMATCH,
                     Set.of("facts", "minAmountMinor", "minDistinct"),
                     RuleKind.NEW_VALUE,
@@ -234,6 +235,12 @@ public final class RuleSetParser {
                             c.problem("newFor", "not for groupBy " + g + ": it has no history");
                         }
                         b.newFor(c.duration(n, "newFor", false, null, MAX_HISTORY));
+                    }
+                    if (n.has("firstSeenOn")) {
+                        if (!n.has("newFor")) {
+                            c.problem("firstSeenOn", "only with newFor: it says when a key is new");
+                        }
+                        b.firstSeenOn(c.filterOf(n.get("firstSeenOn"), "firstSeenOn"));
                     }
                     break;
                 }
@@ -612,6 +619,8 @@ public final class RuleSetParser {
                     o.put("threshold", r.threshold());
                     filter(o, r.filter());
                     if (r.newFor() != null) o.put("newFor", r.newFor().toString());
+                    if (r.firstSeenOn() != null)
+                        writeFilter(o.putObject("firstSeenOn"), r.firstSeenOn());
                     break;
                 case MISMATCH:
                     ArrayNode f = o.putArray("facts");

@@ -234,8 +234,27 @@ class RuleSetParserTest {
         assertEquals(
                 List.of(
                         "rule \"brute-force-account\": treshold: unknown field, allowed: aggregate, comment, description, "
-                                + "distinctOf, enabled, filter, groupBy, id, kind, mode, newFor, sumOf, threshold, version, weight, window"),
+                                + "distinctOf, enabled, filter, firstSeenOn, groupBy, id, kind, mode, newFor, sumOf, threshold, version, weight, window"),
                 ruleProblems(BF.replace("\"weight\"", "\"treshold\":3,\"weight\"")));
+    }
+
+    @Test
+    void firstSeenOnNeedsNewForAndIsAFilter() {
+        assertEquals(
+                List.of(
+                        "rule \"brute-force-account\": firstSeenOn: only with newFor: it says when a key is new"),
+                ruleProblems(
+                        BF.replace(
+                                "\"weight\"",
+                                "\"firstSeenOn\":{\"types\":[\"LOGIN\"]},\"weight\"")));
+        List<String> p =
+                ruleProblems(
+                        BF.replace(
+                                "\"weight\"",
+                                "\"newFor\":\"P1D\",\"firstSeenOn\":{\"types\":[\"LOGON\"]},\"weight\""));
+        assertEquals(1, p.size(), p.toString());
+        assertTrue(
+                p.get(0).startsWith("rule \"brute-force-account\": firstSeenOn.types"), p.get(0));
     }
 
     @Test

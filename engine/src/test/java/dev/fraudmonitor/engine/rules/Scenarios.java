@@ -324,7 +324,16 @@ public final class Scenarios {
             String s = "velo-" + i;
             sessions.add(s);
             long t = T0 + min(8L * i);
-            browse(l, t, s, "acc-velo", "dev-velo", "GB", 3);
+            // an account that logged in for the first time in the first of these sessions
+            l.add(
+                    Ev.login(t, s, "SUCCESS")
+                            .account("acc-velo")
+                            .device("dev-velo")
+                            .country("GB")
+                            .ip("198.51.100.23")
+                            .user("u-acc-velo")
+                            .build());
+            browse(l, t + sec(20), s, "acc-velo", "dev-velo", "GB", 3);
             l.add(
                     order(
                                     t + min(2),

@@ -240,6 +240,73 @@ class VelocityRuleTest {
     }
 
     @Test
+    void cooldownRunsFromTheFireThatWasNewsSoAKeyThatKeepsFiringIsNewsOncePerCooldown()
+            throws Exception {
+        RuleSet rs = RuleSetParser.parse(TestRules.setJson("PT30M", failedLogins("bf", "PT1H", 0)));
+        GroupState st = new GroupState();
+        assertFalse(group(rs, GroupBy.ACCOUNT, st, fail(T0)).get(0).repeat());
+        assertTrue(group(rs, GroupBy.ACCOUNT, st, fail(T0 + min(20))).get(0).repeat());
+        // 40 minutes after the news, 20 after the last repeat: news again
+        assertFalse(group(rs, GroupBy.ACCOUNT, st, fail(T0 + min(40))).get(0).repeat());
+        assertTrue(group(rs, GroupBy.ACCOUNT, st, fail(T0 + min(50))).get(0).repeat());
+    }
+
+    static String ordersPerAccount(String firstSeenOn) {
+        return "{\"id\":\"opa\",\"kind\":\"VELOCITY\",\"weight\":65,"
+                + "\"description\":\"{observed} orders\",\"groupBy\":\"ACCOUNT\","
+                + "\"aggregate\":\"COUNT\",\"window\":\"PT1H\",\"threshold\":2,"
+                + "\"filter\":{\"types\":[\"ORDER_PLACED\"]},\"newFor\":\"P1D\""
+                + (firstSeenOn == null ? "" : ",\"firstSeenOn\":" + firstSeenOn)
+                + "}";
+    }
+
+    /** Logs in at {@code loginAt}, then orders three times from T0; the hits of the last order. */
+    static List<Hit> threeOrdersAfterLogin(RuleSet rs, long loginAt) {
+        GroupState st = new GroupState();
+        group(rs, GroupBy.ACCOUNT, st, Ev.login(loginAt, "s0", "SUCCESS").account("a").build());
+        group(rs, GroupBy.ACCOUNT, st, Ev.order(T0, "s1", 100).account("a").build());
+        group(rs, GroupBy.ACCOUNT, st, Ev.order(T0 + min(5), "s2", 100).account("a").build());
+        return group(
+                rs, GroupBy.ACCOUNT, st, Ev.order(T0 + min(9), "s3", 100).account("a").build());
+    }
+
+    @Test
+    void newForJudgesOnlyKeysFirstSeenRecentlyOnTheFirstSeenOnEvents() {
+        // Without firstSeenOn the first order is the first sighting: an account with weeks of
+        // logins that orders for the first time today is new.
+        RuleSet byOrders = TestRules.set(ordersPerAccount(null));
+        assertEquals("3", observed(threeOrdersAfterLogin(byOrders, T0 - Ev.days(30)), "opa"));
+
+        RuleSet byLogins =
+                TestRules.set(ordersPerAccount("{\"types\":[\"LOGIN\"],\"outcome\":\"SUCCESS\"}"));
+        // first logged in a month ago: an established account, not judged
+        assertEquals(List.of(), threeOrdersAfterLogin(byLogins, T0 - Ev.days(30)));
+        // first logged in an hour ago: judged
+        assertEquals("3", observed(threeOrdersAfterLogin(byLogins, T0 - Ev.hours(1)), "opa"));
+        // the same orders a day and more after that first login: no longer new
+        GroupState st = new GroupState();
+        group(
+                byLogins,
+                GroupBy.ACCOUNT,
+                st,
+                Ev.login(T0 - Ev.days(2), "s0", "SUCCESS").account("a").build());
+        for (int i = 0; i < 3; i++) {
+            group(
+                    byLogins,
+                    GroupBy.ACCOUNT,
+                    st,
+                    Ev.login(T0 + min(i), "s" + i, "SUCCESS").account("a").build());
+        }
+        assertEquals(
+                List.of(),
+                group(
+                        byLogins,
+                        GroupBy.ACCOUNT,
+                        st,
+                        Ev.order(T0 + min(9), "s3", 100).account("a").build()));
+    }
+
+    @Test
     void costPerEventIsBoundedByBucketsNotEvents() {
         RuleSet rs = TestRules.set(failedLogins("bf", "PT10M", 1_000_000));
         GroupState st = new GroupState();
