@@ -136,6 +136,13 @@ public final class CheckoutSimulator {
     /** How far back replayed history goes; the new-value rules remember 90 days. */
     static final Duration HISTORY_SPAN = Duration.ofDays(60);
 
+    /**
+     * How long an account has been around before it counts as an established customer (loyal buyer,
+     * big spender, second card): one that ordered for the first time an hour ago is a new customer,
+     * whose repeat orders look like, and are scored as, order velocity.
+     */
+    static final Duration ESTABLISHED = Duration.ofDays(7);
+
     /** Customers warmed up at the start: enough victims for one of every typology and more. */
     static final int WARMUP_CUSTOMERS = 12;
 
@@ -188,15 +195,40 @@ public final class CheckoutSimulator {
 
     /**
      * Real but dated browser strings: a few customers still run them, and attack toolkits send one
-     * for every request.
+     * for every request. Toolkits ship long lists of them, so two campaigns seldom send the same
+     * one: Chrome 100–119 on three systems and Firefox 100–115 on two, 92 strings.
      */
-    private static final String[] DATED_BROWSERS = {
-        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko)"
-                + " Chrome/114.0.5735.199 Safari/537.36",
-        "Mozilla/5.0 (Windows NT 6.1; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko)"
-                + " Chrome/109.0.0.0 Safari/537.36",
-        "Mozilla/5.0 (X11; Linux x86_64; rv:102.0) Gecko/20100101 Firefox/102.0"
-    };
+    private static final String[] DATED_BROWSERS = datedBrowsers();
+
+    private static String[] datedBrowsers() {
+        List<String> out = new ArrayList<>();
+        String[] systems = {
+            "Windows NT 10.0; Win64; x64", "Windows NT 6.1; Win64; x64", "X11; Linux x86_64"
+        };
+        for (int v = 100; v <= 119; v++) {
+            for (String sys : systems) {
+                out.add(
+                        "Mozilla/5.0 ("
+                                + sys
+                                + ") AppleWebKit/537.36 (KHTML, like Gecko) Chrome/"
+                                + v
+                                + ".0.0.0 Safari/537.36");
+            }
+        }
+        for (int v = 100; v <= 115; v++) {
+            for (String sys : new String[] {"Windows NT 10.0; Win64; x64", "X11; Linux x86_64"}) {
+                out.add(
+                        "Mozilla/5.0 ("
+                                + sys
+                                + "; rv:"
+                                + v
+                                + ".0) Gecko/20100101 Firefox/"
+                                + v
+                                + ".0");
+            }
+        }
+        return out.toArray(String[]::new);
+    }
 
     private static final String[] BOTS = {
         "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)"
@@ -580,6 +612,7 @@ public final class CheckoutSimulator {
         final String emailDomain = pick(EMAIL_DOMAINS);
         final String emailHash = hash("email", accountId + "@" + emailDomain);
         int orders;
+        long firstSeenAt = Long.MAX_VALUE;
         long lastLoginAt;
         long busyUntil;
         boolean reserved;
@@ -613,7 +646,7 @@ public final class CheckoutSimulator {
 
     /**
      * A customer with history who is not in a session; with {@code ordered}, one who has ordered
-     * before if there is one.
+     * before and has been a customer for {@link #ESTABLISHED} if there is one.
      */
     private Customer readyCustomer(long now, boolean ordered) {
         List<Customer> ready = new ArrayList<>();
@@ -621,7 +654,7 @@ public final class CheckoutSimulator {
         for (Customer c : customers) {
             if (c.victimReady(now)) {
                 ready.add(c);
-                if (c.orders > 0) {
+                if (c.orders > 0 && now - c.firstSeenAt >= ESTABLISHED.toMillis()) {
                     withOrders.add(c);
                 }
             }
@@ -913,6 +946,7 @@ public final class CheckoutSimulator {
         }
         s.onSchedule.add(
                 at -> {
+                    c.firstSeenAt = Math.min(c.firstSeenAt, at);
                     c.lastLoginAt = Math.max(c.lastLoginAt, at);
                     c.busyUntil = Math.max(c.busyUntil, at + s.span());
                 });
@@ -938,6 +972,7 @@ public final class CheckoutSimulator {
             }
             schedule(s, at);
             latest = Math.max(latest, at);
+            c.firstSeenAt = Math.min(c.firstSeenAt, at);
         }
         c.lastLoginAt = latest;
     }
