@@ -58,10 +58,7 @@ public final class Retention {
                                             "delete from cases where status <> 'OPEN' and closed_at < ?",
                                             caseCutoff);
                             exec(c, "delete from hold_records where record_at < ?", caseCutoff);
-                            exec(
-                                    c,
-                                    "delete from label_publications where label_id in (select label_id from labels where at < ?)",
-                                    disputeCutoff);
+                            // their publication records go with them (on delete cascade)
                             exec(c, "delete from labels where at < ?", disputeCutoff);
                             exec(c, "delete from audit where at < ?", disputeCutoff);
                             return n;

@@ -93,7 +93,9 @@ public final class LabelPublisher {
                     c -> {
                         try (PreparedStatement ins =
                                 c.prepareStatement(
-                                        "insert into label_publications (label_id) values (?) on conflict do nothing")) {
+                                        "insert into label_publications (label_id) select label_id from labels"
+                                                + " where label_id = ? on conflict do nothing")) {
+                            // a label purged since it was read has nothing left to mark
                             for (Label l : labels) {
                                 ins.setString(1, l.labelId());
                                 ins.addBatch();
