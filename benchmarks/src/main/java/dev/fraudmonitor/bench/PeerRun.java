@@ -240,6 +240,21 @@ final class PeerRun {
                         last = c;
                         settled = now;
                     } else if (now - settled >= SETTLE_NANOS) {
+                        // The format skips what it cannot parse; a peer that skipped events would
+                        // look faster for doing less.
+                        long read = count(id, topology.source(), OperatorCounters.OUT);
+                        if (read != sourceIn) {
+                            throw new IllegalStateException(
+                                    "peer "
+                                            + name
+                                            + " parsed "
+                                            + read
+                                            + " of "
+                                            + sourceIn
+                                            + " records: the columns of "
+                                            + SQL_RESOURCE
+                                            + " no longer match the events on the topic");
+                        }
                         long flagged = count(id, topology.sink(), OperatorCounters.IN);
                         return new Result(name, n, settled - first, settled - submitted, flagged);
                     }
