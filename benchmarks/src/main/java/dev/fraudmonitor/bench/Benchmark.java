@@ -28,11 +28,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import redis.clients.jedis.RedisClient;
 
 /**
- * The end-to-end benchmark (scripts/benchmark.sh): throughput of the job against baseline B with
- * metrics on and off, decision latency at a fixed rate, and state bytes per key, on the same real
- * parts the integration tests use (in-JVM KRaft broker, real redis-server, Flink MiniCluster with 2
- * TaskManagers x 1 slot). Prints the figures and writes them to {@code --out}; exits non-zero if a
- * figure could not be produced.
+ * The end-to-end benchmark (scripts/benchmark.sh): throughput of the job (metrics on and off)
+ * against baseline B and the peer (the same features as a Flink SQL job, {@code peer.sql}),
+ * decision latency at a fixed rate, and state bytes per key, on the same real parts the integration
+ * tests use (in-JVM KRaft broker, real redis-server, Flink MiniCluster with 2 TaskManagers x 1
+ * slot). Prints the figures and writes them to {@code --out}; exits non-zero if a figure could not
+ * be produced.
  */
 public final class Benchmark {
     static final String USAGE =
@@ -42,7 +43,8 @@ public final class Benchmark {
                     "  --quick                 small sizes, to check the benchmark works (CI)",
                     "  --events N              events in the throughput topic (default 2000000;"
                             + " quick 30000)",
-                    "  --repeats N             job runs per metrics setting (default 2; quick 1)",
+                    "  --repeats N             job runs per metrics setting, and peer runs (default 2;"
+                            + " quick 1)",
                     "  --sim-rate R            shop traffic the simulator models, events/s (default"
                             + " 5000)",
                     "  --attack-ratio R        fraction of attack sessions (default 0.1)",
@@ -211,13 +213,56 @@ public final class Benchmark {
                                 "| job warm-up (first %,d events, not a figure) | | %.1f s | | | |",
                                 warmEvents,
                                 secondsSince(t0)));
+                t0 = System.nanoTime();
+                PeerRun.warmUp(
+                        "peer-warmup",
+                        peerSettings(kafka, "peer-warmup", topic, checkpointInterval, work),
+                        warmEvents,
+                        Duration.ofMinutes(10));
+                line(
+                        String.format(
+                                Locale.ROOT,
+                                "| peer warm-up (first %,d events, not a figure) | | %.1f s | | | |",
+                                warmEvents,
+                                secondsSince(t0)));
                 JobRun.Result bestOff = null;
+                PeerRun.Result bestPeer = null;
                 int run = 0;
                 for (int r = 0; r < repeats; r++) {
-                    // ABBA order, so neither setting always gets the warmer JVM.
-                    boolean[] order =
-                            r % 2 == 0 ? new boolean[] {true, false} : new boolean[] {false, true};
-                    for (boolean metrics : order) {
+                    // ABBA order (job metrics on, off, peer; then peer, off, on), so no run always
+                    // gets the warmer JVM.
+                    String[] order =
+                            r % 2 == 0
+                                    ? new String[] {"on", "off", "peer"}
+                                    : new String[] {"peer", "off", "on"};
+                    for (String kind : order) {
+                        if (kind.equals("peer")) {
+                            String name = "run" + (++run) + "-peer";
+                            PeerRun.Result p =
+                                    PeerRun.run(
+                                            name,
+                                            peerSettings(
+                                                    kafka, name, topic, checkpointInterval, work),
+                                            events,
+                                            Duration.ofMinutes(20));
+                            line(
+                                    String.format(
+                                            Locale.ROOT,
+                                            "| peer (Flink SQL, peer.sql; last column: rows"
+                                                    + " flagged) | %,.0f | %.2f s | %.2f s | | %,d |",
+                                            p.perSecond(),
+                                            p.nanos() / 1e9,
+                                            p.submitToDoneNanos() / 1e9,
+                                            p.flagged()));
+                            if (p.flagged() == 0) {
+                                missing.add(name + " flagged no row");
+                            }
+                            if (bestPeer == null || p.perSecond() > bestPeer.perSecond()) {
+                                bestPeer = p;
+                            }
+                            continue;
+                        }
+                        boolean metrics = kind.equals("on");
                         String name = "run" + (++run) + (metrics ? "-metrics-on" : "-metrics-off");
                         Map<String, String> conf =
                                 jobSettings(
@@ -252,16 +297,20 @@ public final class Benchmark {
                     }
                 }
                 double ratio = bestOn.perSecond() / b.perSecond();
+                double peerRatio = bestOn.perSecond() / bestPeer.perSecond();
                 double overhead = 1 - bestOn.perSecond() / bestOff.perSecond();
                 line("");
                 line(
                         String.format(
                                 Locale.ROOT,
-                                "**B = %,.0f events/s; job (metrics on, best run) = %,.0f events/s;"
-                                        + " job/B = %.2f** (target ≥ 0.6)",
+                                "B = %,.0f events/s; job (metrics on, best run) = %,.0f events/s;"
+                                        + " peer (best run) = %,.0f events/s",
                                 b.perSecond(),
                                 bestOn.perSecond(),
-                                ratio));
+                                bestPeer.perSecond()));
+                line("");
+                line(String.format(Locale.ROOT, "**job / B = %.2f** (target ≥ 0.6)", ratio));
+                line(String.format(Locale.ROOT, "**job / peer = %.2f** (target ≥ 2.0)", peerRatio));
                 line(
                         String.format(
                                 Locale.ROOT,
@@ -273,6 +322,7 @@ public final class Benchmark {
                 line("");
                 check("B", b.perSecond());
                 check("job/B", ratio);
+                check("job/peer", peerRatio);
                 check("metrics overhead", overhead);
             }
 
@@ -469,6 +519,26 @@ public final class Benchmark {
 
     private static double secondsSince(long t0) {
         return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private static PeerRun.Settings peerSettings(
+            EmbeddedKafka kafka,
+            String name,
+            String topic,
+            Duration checkpointInterval,
+            Path work) {
+        String sinkTopic = name + ".flagged";
+        if (!kafka.topics().contains(sinkTopic)) {
+            kafka.createTopic(sinkTopic, 1);
+        }
+        return new PeerRun.Settings(
+                kafka.bootstrapServers(),
+                topic,
+                sinkTopic,
+                "bench-" + name,
+                "bench-" + name + "-" + UUID.randomUUID(),
+                checkpointInterval,
+                work.resolve("checkpoints-" + name));
     }
 
     private static Map<String, String> jobSettings(

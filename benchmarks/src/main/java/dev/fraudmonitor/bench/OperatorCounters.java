@@ -45,6 +45,11 @@ public final class OperatorCounters implements MetricReporter {
         return total;
     }
 
+    /** Sum over subtasks of {@code metric} for the operator named exactly {@code operator}. */
+    public static long sumExact(String jobId, String operator, String metric) {
+        return sum(jobId, operator + '\u0000', metric);
+    }
+
     private static String key(MetricGroup group, String name) {
         Map<String, String> v = group.getAllVariables();
         String op = v.get("<operator_name>");
