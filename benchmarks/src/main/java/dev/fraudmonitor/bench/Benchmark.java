@@ -56,8 +56,12 @@ public final class Benchmark {
                             + " quick PT20S)",
                     "  --state-keys N          keys for the state-size figure (default 1000000;"
                             + " quick 20000)",
-                    "  --phases LIST           which figures: throughput,latency,state (default"
-                            + " all)",
+                    "  --scaling-keys N        checkpoint scaling: RocksDB at N and 10 N sessions,"
+                            + " HashMap at N/10 and N (default 1000000; quick 50000)",
+                    "  --scaling-changes N     events between the two checkpoints of a scaling"
+                            + " run (default 200000; quick 20000)",
+                    "  --phases LIST           which figures: throughput,latency,state,scaling"
+                            + " (default all)",
                     "  --latency-rate R        latency input rate, events/s (default: latency-load"
                             + " x the measured job maximum)",
                     "  --latency-buffer-timeout D  second latency run with this"
@@ -118,8 +122,10 @@ public final class Benchmark {
         double latencyLoad = dbl("latency-load", 0.5);
         Duration latencyDuration = dur("latency-duration", "PT60S", "PT20S");
         long stateKeys = num("state-keys", 1_000_000, 20_000);
+        long scalingKeys = num("scaling-keys", 1_000_000, 50_000);
+        long scalingChanges = num("scaling-changes", 200_000, 20_000);
         List<String> phases =
-                List.of(opts.getOrDefault("phases", "throughput,latency,state").split(","));
+                List.of(opts.getOrDefault("phases", "throughput,latency,state,scaling").split(","));
         Path out = Path.of(opts.getOrDefault("out", "benchmark-results.md"));
 
         line("# Benchmark figures" + (quick ? " (quick mode: sizes too small to quote)" : ""));
@@ -482,6 +488,79 @@ public final class Benchmark {
                 }
                 line("");
             }
+
+            // ---- checkpoint scaling
+            if (phases.contains("scaling")) {
+                line(
+                        String.format(
+                                Locale.ROOT,
+                                "## Checkpoint cost against state size (session stage, %,d changed"
+                                        + " events between two checkpoints)",
+                                scalingChanges));
+                line("");
+                line(
+                        "| backend | sessions held | fill | changes: events/s | checkpoint 2:"
+                                + " duration | written | state |");
+                line("|---|---|---|---|---|---|---|");
+                JobConfig scalingConfig =
+                        JobConfig.of(
+                                jobSettings(
+                                        kafka,
+                                        redisServer,
+                                        "scaling",
+                                        topic,
+                                        prefix,
+                                        checkpointInterval,
+                                        work,
+                                        true));
+                for (boolean rocks : new boolean[] {true, false}) {
+                    long small = rocks ? scalingKeys : scalingKeys / 10;
+                    CheckpointScaling.Result[] pair = new CheckpointScaling.Result[2];
+                    for (int i = 0; i < 2; i++) {
+                        long keys = i == 0 ? small : small * 10;
+                        System.gc();
+                        CheckpointScaling.Result r =
+                                CheckpointScaling.measure(
+                                        rocks,
+                                        scalingConfig,
+                                        mix,
+                                        keys,
+                                        scalingChanges,
+                                        work.resolve("scaling-" + rocks + "-" + keys));
+                        pair[i] = r;
+                        line(
+                                String.format(
+                                        Locale.ROOT,
+                                        "| %s | %,d | %.1f s | %,.0f | %,.0f ms | %s | %s |",
+                                        r.backend(),
+                                        r.keys(),
+                                        r.fillSeconds(),
+                                        r.changesPerSecond(),
+                                        r.checkpointMillis(),
+                                        mib(r.checkpointBytes()),
+                                        mib(r.stateBytes())));
+                        check(r.backend() + " " + keys + " checkpoint", r.checkpointMillis());
+                    }
+                    scalingRatios.add(
+                            String.format(
+                                    Locale.ROOT,
+                                    "**%s, %,d → %,d sessions: changes/s x%.2f, checkpoint"
+                                            + " duration x%.2f, bytes written x%.2f** (target for"
+                                            + " the job's backend: each within 20 %%)",
+                                    pair[0].backend(),
+                                    pair[0].keys(),
+                                    pair[1].keys(),
+                                    pair[1].changesPerSecond() / pair[0].changesPerSecond(),
+                                    pair[1].checkpointMillis() / pair[0].checkpointMillis(),
+                                    pair[1].checkpointBytes()
+                                            / (double) Math.max(1, pair[0].checkpointBytes())));
+                }
+                line("");
+                for (String r : scalingRatios) {
+                    line(r);
+                    line("");
+                }
+            }
         }
         deleteQuietly(work);
         line(String.format(Locale.ROOT, "Whole benchmark: %.0f s.", secondsSince(wallStart)));
@@ -503,6 +582,12 @@ public final class Benchmark {
         } catch (IOException e) {
             System.err.println("could not delete " + dir + ": " + e);
         }
+    }
+
+    private final List<String> scalingRatios = new ArrayList<>();
+
+    private static String mib(long bytes) {
+        return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 
     private void check(String what, double value) {
@@ -686,6 +771,8 @@ public final class Benchmark {
                         "latency-load",
                         "latency-duration",
                         "state-keys",
+                        "scaling-keys",
+                        "scaling-changes",
                         "phases",
                         "latency-rate",
                         "latency-buffer-timeout",

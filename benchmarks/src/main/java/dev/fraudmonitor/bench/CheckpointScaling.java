@@ -1,0 +1,127 @@
+package dev.fraudmonitor.bench;
+
+import dev.fraudmonitor.engine.GroupCopy;
+import dev.fraudmonitor.engine.event.ScoringEvent;
+import dev.fraudmonitor.job.config.JobConfig;
+import dev.fraudmonitor.job.operators.SessionStage;
+import dev.fraudmonitor.job.operators.StageRules;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.runtime.state.storage.FileSystemCheckpointStorage;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+
+/**
+ * Whether a checkpoint costs what changed or what is stored: the job's real {@link SessionStage} in
+ * Flink's keyed operator harness holds {@code keys} sessions (one simulated event each), is
+ * checkpointed once, then takes the same {@code changes} events (half to sessions it holds, half to
+ * new ones) and is checkpointed again. Measured: the rate of those events, and the second
+ * checkpoint's duration (synchronous and asynchronous parts, run back to back by the harness) and
+ * the bytes it wrote. Run at two key counts, the figures say whether cost follows the keys (a
+ * HashMap backend writes every key every time) or the changes (RocksDB incremental writes the new
+ * SST files only).
+ */
+final class CheckpointScaling {
+    private CheckpointScaling() {}
+
+    record Result(
+            String backend,
+            long keys,
+            long changes,
+            double fillSeconds,
+            double changesPerSecond,
+            double checkpointMillis,
+            long checkpointBytes,
+            long stateBytes) {}
+
+    static Result measure(
+            boolean rocksdb,
+            JobConfig config,
+            List<ScoringEvent> mix,
+            long keys,
+            long changes,
+            Path checkpoints)
+            throws Exception {
+        Files.createDirectories(checkpoints);
+        StateBackend backend;
+        if (rocksdb) {
+            EmbeddedRocksDBStateBackend r = new EmbeddedRocksDBStateBackend(true);
+            // What a TaskManager slot would give RocksDB (deploy/config.yaml); the harness's own
+            // managed memory is so small that RocksDB flushes a memtable every few writes.
+            r.getMemoryConfiguration().setFixedMemoryPerSlot(MemorySize.ofMebiBytes(256));
+            backend = r;
+        } else {
+            backend = new HashMapStateBackend();
+        }
+        try (KeyedOneInputStreamOperatorTestHarness<String, ScoringEvent, GroupCopy> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(
+                                new SessionStage(config, StageRules.redis(config))),
+                        e -> e.sessionId,
+                        Types.STRING)) {
+            h.setStateBackend(backend);
+            h.setCheckpointStorage(new FileSystemCheckpointStorage(checkpoints.toUri()));
+            h.open();
+            long t0 = System.nanoTime();
+            for (long k = 0; k < keys; k++) {
+                process(h, mix.get((int) (k % mix.size())), "s-bench-" + k, "-e1");
+                if (k % 10_000 == 0) drain(h);
+            }
+            drain(h);
+            double fill = (System.nanoTime() - t0) / 1e9;
+            h.snapshot(1, System.currentTimeMillis());
+            // Checkpoint 1 completed: an incremental checkpoint 2 may refer to its files.
+            h.notifyOfCompletedCheckpoint(1);
+
+            SplittableRandom rnd = new SplittableRandom(42);
+            long t1 = System.nanoTime();
+            for (long i = 0; i < changes; i++) {
+                String session = i % 2 == 0 ? "s-bench-" + rnd.nextLong(keys) : "s-bench-new-" + i;
+                process(h, mix.get((int) ((keys + i) % mix.size())), session, "-c" + i);
+                if (i % 10_000 == 0) drain(h);
+            }
+            drain(h);
+            double rate = changes / ((System.nanoTime() - t1) / 1e9);
+
+            long t2 = System.nanoTime();
+            OperatorSubtaskState second = h.snapshot(2, System.currentTimeMillis());
+            double ms = (System.nanoTime() - t2) / 1e6;
+            return new Result(
+                    rocksdb ? "RocksDB incremental" : "HashMap (full)",
+                    keys,
+                    changes,
+                    fill,
+                    rate,
+                    ms,
+                    second.getCheckpointedSize(),
+                    second.getStateSize());
+        }
+    }
+
+    private static void process(
+            KeyedOneInputStreamOperatorTestHarness<String, ScoringEvent, GroupCopy> h,
+            ScoringEvent template,
+            String session,
+            String eventSuffix)
+            throws Exception {
+        ScoringEvent e = StateSize.copy(template);
+        e.sessionId = session;
+        e.eventId = session + eventSuffix;
+        h.processElement(new StreamRecord<>(e, e.eventTime));
+    }
+
+    private static void drain(KeyedOneInputStreamOperatorTestHarness<?, ?, ?> h) {
+        h.getOutput().clear();
+        var hits = h.getSideOutput(SessionStage.HITS);
+        if (hits != null) hits.clear(); // null until the first hit
+    }
+}
