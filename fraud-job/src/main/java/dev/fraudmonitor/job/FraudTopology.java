@@ -14,7 +14,6 @@ import dev.fraudmonitor.job.operators.GroupStage;
 import dev.fraudmonitor.job.operators.SessionStage;
 import dev.fraudmonitor.job.operators.StageRules;
 import dev.fraudmonitor.job.types.WireTypes;
-import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -61,24 +60,16 @@ public final class FraudTopology {
                         .name("group: velocity and history rules")
                         .uid("group-stage");
 
-        // Every input passes the entity stage, which puts the linked sessions' hits before it.
-        // One fan-out per producer rather than one after a union: an operator with a single
-        // input runs in its producer's task, so the hits skip a serialization and a thread hop.
-        // The group hits' fan-out keeps the uid of the former single one.
-        DataStream<EntityCopy> sessionHitCopies =
-                copies.getSideOutput(SessionStage.HITS)
-                        .flatMap(new EntityFanOut(), WireTypes.ENTITY_COPY)
-                        .name("entity fan-out: session hits")
-                        .uid("entity-fan-out-session-hits");
-        DataStream<EntityCopy> groupHitCopies =
-                groupHits
-                        .flatMap(new EntityFanOut(), WireTypes.ENTITY_COPY)
-                        .name("entity fan-out: group hits")
-                        .uid("entity-fan-out");
+        DataStream<DecisionInput> hits = copies.getSideOutput(SessionStage.HITS).union(groupHits);
 
+        // Every input passes the entity stage, which puts the linked sessions' hits before it.
         SingleOutputStreamOperator<DecisionInput> decisionInputs =
-                sessionHitCopies
-                        .union(groupHitCopies)
+                hits.flatMap(
+                                (DecisionInput in, Collector<EntityCopy> out) ->
+                                        EntityStep.copies(in).forEach(out::collect),
+                                WireTypes.ENTITY_COPY)
+                        .name("entity fan-out")
+                        .uid("entity-fan-out")
                         .keyBy(c -> c.key, TypeInformation.of(String.class))
                         .process(new EntityStage(config, rules), WireTypes.DECISION_INPUT)
                         .name("entity: risk across sessions, cases")
@@ -104,18 +95,6 @@ public final class FraudTopology {
                 out.collect(d.event);
             } else {
                 ctx.output(DEAD_LETTERS, d.deadLetter);
-            }
-        }
-    }
-
-    /** One copy of a decision input per entity it links ({@link EntityStep#copies}). */
-    static final class EntityFanOut implements FlatMapFunction<DecisionInput, EntityCopy> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public void flatMap(DecisionInput in, Collector<EntityCopy> out) {
-            for (EntityCopy c : EntityStep.copies(in)) {
-                out.collect(c);
             }
         }
     }
