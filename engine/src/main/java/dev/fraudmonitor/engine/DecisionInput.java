@@ -12,7 +12,8 @@ import dev.fraudmonitor.model.EventType;
  * device, card or shipping address with this one ({@link Kind#LINKED_HIT}, from {@link
  * EntityStep}).
  *
- * <p>One flat class, not a hierarchy: Flink serializes it with its POJO serializer, no Kryo.
+ * <p>One flat class, not a hierarchy, with a hand-written serializer in the job ({@code
+ * DecisionInputSerializer} in fraud-job); a new field must be added there too.
  */
 public class DecisionInput {
     public enum Kind {

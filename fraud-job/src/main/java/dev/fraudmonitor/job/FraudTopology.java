@@ -13,6 +13,7 @@ import dev.fraudmonitor.job.operators.EntityStage;
 import dev.fraudmonitor.job.operators.GroupStage;
 import dev.fraudmonitor.job.operators.SessionStage;
 import dev.fraudmonitor.job.operators.StageRules;
+import dev.fraudmonitor.job.types.WireTypes;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -42,20 +43,20 @@ public final class FraudTopology {
     public static Outputs build(
             DataStream<DecodeResult> decoded, JobConfig config, StageRules rules) {
         SingleOutputStreamOperator<ScoringEvent> events =
-                decoded.process(new SplitDeadLetters())
+                decoded.process(new SplitDeadLetters(), WireTypes.SCORING_EVENT)
                         .name("valid events")
                         .uid("split-dead-letters");
         DataStream<byte[]> deadLetters = events.getSideOutput(DEAD_LETTERS);
 
         SingleOutputStreamOperator<GroupCopy> copies =
                 events.keyBy(e -> e.sessionId, TypeInformation.of(String.class))
-                        .process(new SessionStage(config, rules))
+                        .process(new SessionStage(config, rules), WireTypes.GROUP_COPY)
                         .name("session: dedup, session rules, fan-out")
                         .uid("session-stage");
 
         SingleOutputStreamOperator<DecisionInput> groupHits =
                 copies.keyBy(c -> c.key, TypeInformation.of(String.class))
-                        .process(new GroupStage(config, rules))
+                        .process(new GroupStage(config, rules), WireTypes.DECISION_INPUT)
                         .name("group: velocity and history rules")
                         .uid("group-stage");
 
@@ -66,11 +67,11 @@ public final class FraudTopology {
                 hits.flatMap(
                                 (DecisionInput in, Collector<EntityCopy> out) ->
                                         EntityStep.copies(in).forEach(out::collect),
-                                TypeInformation.of(EntityCopy.class))
+                                WireTypes.ENTITY_COPY)
                         .name("entity fan-out")
                         .uid("entity-fan-out")
                         .keyBy(c -> c.key, TypeInformation.of(String.class))
-                        .process(new EntityStage(config, rules))
+                        .process(new EntityStage(config, rules), WireTypes.DECISION_INPUT)
                         .name("entity: risk across sessions, cases")
                         .uid("entity-stage");
 

@@ -7,6 +7,7 @@ import dev.fraudmonitor.job.config.JobConfig;
 import dev.fraudmonitor.job.event.DecodeResult;
 import dev.fraudmonitor.job.event.Output;
 import dev.fraudmonitor.job.operators.StageRules;
+import dev.fraudmonitor.job.types.WireTypes;
 import dev.fraudmonitor.testkit.FlinkMiniCluster;
 import dev.fraudmonitor.testkit.JobRunner;
 import dev.fraudmonitor.testkit.KafkaExtension;
@@ -99,12 +100,10 @@ class ExactlyOnceITCase {
 
         DataStream<DecodeResult> input =
                 FraudJob.source(env, config)
-                        .map(new FailOnEvents(failOnEvents), TypeInformation.of(DecodeResult.class))
+                        .map(new FailOnEvents(failOnEvents), WireTypes.DECODE_RESULT)
                         .name("inject: fail on chosen events")
                         .uid("inject-events")
-                        .map(
-                                new FailAfterCheckpoint(armCheckpointFailure),
-                                TypeInformation.of(DecodeResult.class))
+                        .map(new FailAfterCheckpoint(armCheckpointFailure), WireTypes.DECODE_RESULT)
                         .name("inject: fail after a checkpoint")
                         .uid("inject-checkpoint");
         FraudTopology.Outputs decided =

@@ -6,11 +6,12 @@ import dev.fraudmonitor.model.EventType;
  * One validated checkout event, flattened into the compact form the job passes between operators
  * and rules.
  *
- * <p>A public-field POJO on purpose: Flink serializes it with its POJO serializer (no Kryo), and
- * rules read fields without a type switch. Fields that do not apply to an event's type are null (or
- * 0 for numbers). It never holds a raw card number, password or full address: the contract only
- * carries hashes, BINs and last-4 digits, and the decoder rejects anything that looks like a card
- * number.
+ * <p>Public fields on purpose: rules read them without a type switch, and the job's hand-written
+ * serializer ({@code ScoringEventSerializer} in fraud-job) writes only those that are set; a new
+ * field must be added there too (its test fails until it is). Fields that do not apply to an
+ * event's type are null (or 0 for numbers). It never holds a raw card number, password or full
+ * address: the contract only carries hashes, BINs and last-4 digits, and the decoder rejects
+ * anything that looks like a card number.
  */
 public class ScoringEvent {
     // Envelope.

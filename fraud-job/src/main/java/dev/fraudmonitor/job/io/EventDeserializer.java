@@ -5,6 +5,7 @@ import dev.fraudmonitor.engine.event.ScoringEvents;
 import dev.fraudmonitor.job.config.JobConfig;
 import dev.fraudmonitor.job.event.DecodeResult;
 import dev.fraudmonitor.job.metrics.FraudMetrics;
+import dev.fraudmonitor.job.types.WireTypes;
 import dev.fraudmonitor.model.CheckoutEvent;
 import dev.fraudmonitor.model.DeadLetter;
 import dev.fraudmonitor.model.EventCodec;
@@ -91,6 +92,6 @@ public final class EventDeserializer implements KafkaRecordDeserializationSchema
 
     @Override
     public TypeInformation<DecodeResult> getProducedType() {
-        return TypeInformation.of(DecodeResult.class);
+        return WireTypes.DECODE_RESULT;
     }
 }

@@ -7,6 +7,7 @@ import dev.fraudmonitor.engine.SessionStep;
 import dev.fraudmonitor.engine.event.ScoringEvent;
 import dev.fraudmonitor.engine.rules.SessionState;
 import dev.fraudmonitor.job.config.JobConfig;
+import dev.fraudmonitor.job.types.WireTypes;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -22,7 +23,7 @@ public class SessionStage extends RuleStage<ScoringEvent, GroupCopy> {
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<DecisionInput> HITS =
-            new OutputTag<>("session-hits", TypeInformation.of(DecisionInput.class));
+            new OutputTag<>("session-hits", WireTypes.DECISION_INPUT);
 
     static final ValueStateDescriptor<SessionState> STATE =
             new ValueStateDescriptor<>("session", TypeInformation.of(SessionState.class));
