@@ -18,7 +18,7 @@ public final class DecisionInputSerializer extends TypeSerializerSingleton<Decis
     public static final DecisionInputSerializer INSTANCE = new DecisionInputSerializer();
 
     /** The version of the format below; see the package documentation for when it changes. */
-    static final int FORMAT_VERSION = 2;
+    static final int FORMAT_VERSION = 1;
 
     private static final DecisionInput.Kind[] KINDS =
             Wire.byteOrdinals(DecisionInput.Kind.values());

@@ -18,7 +18,7 @@ public final class DecodeResultSerializer extends TypeSerializerSingleton<Decode
     public static final DecodeResultSerializer INSTANCE = new DecodeResultSerializer();
 
     /** The version of the format below; see the package documentation for when it changes. */
-    static final int FORMAT_VERSION = 2;
+    static final int FORMAT_VERSION = 1;
 
     private DecodeResultSerializer() {}
 

@@ -16,7 +16,7 @@ public final class EntityCopySerializer extends TypeSerializerSingleton<EntityCo
     public static final EntityCopySerializer INSTANCE = new EntityCopySerializer();
 
     /** The version of the format below; see the package documentation for when it changes. */
-    static final int FORMAT_VERSION = 2;
+    static final int FORMAT_VERSION = 1;
 
     private EntityCopySerializer() {}
 

@@ -19,7 +19,7 @@ public final class GroupCopySerializer extends TypeSerializerSingleton<GroupCopy
     public static final GroupCopySerializer INSTANCE = new GroupCopySerializer();
 
     /** The version of the format below; see the package documentation for when it changes. */
-    static final int FORMAT_VERSION = 2;
+    static final int FORMAT_VERSION = 1;
 
     private static final GroupBy[] GROUP_BYS = Wire.byteOrdinals(GroupBy.values());
 

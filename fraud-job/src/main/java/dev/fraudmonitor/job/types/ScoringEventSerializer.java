@@ -18,7 +18,7 @@ public final class ScoringEventSerializer extends TypeSerializerSingleton<Scorin
     public static final ScoringEventSerializer INSTANCE = new ScoringEventSerializer();
 
     /** The version of the format below; see the package documentation for when it changes. */
-    static final int FORMAT_VERSION = 2;
+    static final int FORMAT_VERSION = 1;
 
     private static final EventType[] EVENT_TYPES = Wire.byteOrdinals(EventType.values());
 

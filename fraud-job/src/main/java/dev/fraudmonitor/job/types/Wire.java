@@ -1,7 +1,6 @@
 package dev.fraudmonitor.job.types;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
@@ -31,57 +30,12 @@ final class Wire {
         throw new IOException("corrupt field mask: more than 64 bits");
     }
 
-    /**
-     * A string as its UTF-8 bytes in one block (length × 2 first, as a varint), which for the ASCII
-     * ids and hashes the records carry is an array copy each way; Flink's {@link StringValue} goes
-     * char by char. A string UTF-8 cannot keep exactly (an unpaired surrogate, which JSON escapes
-     * can produce) goes as a {@code StringValue} instead, flagged by an odd length.
-     */
     static void writeString(DataOutputView out, String s) throws IOException {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        // The encoder writes '?' for an unpaired surrogate, so a string whose bytes are as many
-        // as its chars is plain ASCII unless one of them is a '?'.
-        boolean suspect = b.length != s.length() || contains(b, (byte) '?');
-        if (suspect && hasUnpairedSurrogate(s)) {
-            writeMask(out, 1);
-            StringValue.writeString(s, out);
-            return;
-        }
-        writeMask(out, (long) b.length << 1);
-        out.write(b);
+        StringValue.writeString(s, out);
     }
 
     static String readString(DataInputView in) throws IOException {
-        long n = readMask(in);
-        if ((n & 1) != 0) {
-            return StringValue.readString(in);
-        }
-        byte[] b = new byte[Math.toIntExact(n >>> 1)];
-        in.readFully(b);
-        return new String(b, StandardCharsets.UTF_8);
-    }
-
-    private static boolean contains(byte[] b, byte x) {
-        for (byte v : b) {
-            if (v == x) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    static boolean hasUnpairedSurrogate(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isHighSurrogate(c)
-                    && i + 1 < s.length()
-                    && Character.isLowSurrogate(s.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                return true;
-            }
-        }
-        return false;
+        return StringValue.readString(in);
     }
 
     static void writeEnum(DataOutputView out, Enum<?> e) throws IOException {

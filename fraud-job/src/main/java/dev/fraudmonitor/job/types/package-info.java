@@ -6,9 +6,8 @@
  * stages' CPU (benchmarks/RESULTS.md).
  *
  * <p>Each record is written as a bit mask of the fields that are set (non-null, non-zero, true),
- * then those fields only, in declaration order: strings as their UTF-8 bytes in one block (an array
- * copy each way for ASCII; no 64 KiB limit; a string with an unpaired surrogate in Flink's {@code
- * StringValue} encoding, which keeps it exactly), enums as ordinals, numbers as they are.
+ * then those fields only, in declaration order: strings in Flink's {@code StringValue} encoding
+ * (one byte per ASCII character, no 64 KiB limit), enums as ordinals, numbers as they are.
  *
  * <p>Rules for changing a record class, enforced by the tests in this package:
  *

@@ -51,11 +51,11 @@ class RecordSerializersTest {
      */
     private static final Map<String, String> FORMAT_PINS =
             Map.of(
-                    "ScoringEvent@2", "bd5c7da30c5584b3",
-                    "GroupCopy@2", "16f122be0ffc28b5",
-                    "EntityCopy@2", "93fa2c4d23bba4a3",
-                    "DecisionInput@2", "5c8160ebe9374dde",
-                    "DecodeResult@2", "d2743e474fa6894e");
+                    "ScoringEvent@1", "a424b3f1e3c43f84",
+                    "GroupCopy@1", "f9b9d285aa52a690",
+                    "EntityCopy@1", "e98b72670d136518",
+                    "DecisionInput@1", "7dca3cb01164ca96",
+                    "DecodeResult@1", "d16bb13c2962ca9b");
 
     static Stream<Arguments> serializers() {
         return Stream.of(
@@ -64,32 +64,6 @@ class RecordSerializersTest {
                 Arguments.of(EntityCopy.class, EntityCopySerializer.INSTANCE),
                 Arguments.of(DecisionInput.class, DecisionInputSerializer.INSTANCE),
                 Arguments.of(DecodeResult.class, DecodeResultSerializer.INSTANCE));
-    }
-
-    @Test
-    void anyStringSurvivesExactlyWhetherUtf8CanHoldItOrNot() throws Exception {
-        String[] texts = {
-            "",
-            "d-4f9a2c",
-            "Zoë, 東京",
-            "emoji \uD83D\uDE00 pair",
-            "lone high \uD800 surrogate",
-            "lone low \uDC00",
-            "a question? mark",
-            "ends high \uD83D",
-            "x".repeat(70_000)
-        };
-        for (String text : texts) {
-            ScoringEvent e = new ScoringEvent();
-            e.deviceId = text;
-            e.userAgent = text;
-            ScoringEvent back = roundTrip(ScoringEventSerializer.INSTANCE, e);
-            assertEquals(text, back.deviceId, "deviceId " + text.length() + " chars");
-            assertEquals(text, back.userAgent);
-        }
-        assertTrue(Wire.hasUnpairedSurrogate("a\uD800"));
-        assertTrue(Wire.hasUnpairedSurrogate("\uDC00b"));
-        assertTrue(!Wire.hasUnpairedSurrogate("\uD83D\uDE00"));
     }
 
     @ParameterizedTest
