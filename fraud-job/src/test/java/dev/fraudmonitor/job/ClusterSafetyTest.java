@@ -54,4 +54,20 @@ class ClusterSafetyTest {
                         JobConfig.of(Map.of("state.backend", "HASHMAP")), cluster);
         assertEquals("hashmap", explicit.get(StateBackendOptions.STATE_BACKEND));
     }
+
+    @Test
+    void rocksDbCheckpointsAreIncrementalUnlessTheClusterSaysOtherwise() {
+        JobConfig rocks = JobConfig.of(Map.of("state.backend", "ROCKSDB"));
+        assertTrue(
+                FraudJob.flinkConfiguration(rocks)
+                        .get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS));
+        assertFalse(
+                FraudJob.flinkConfiguration(JobConfig.of(Map.of()))
+                        .contains(CheckpointingOptions.INCREMENTAL_CHECKPOINTS));
+        Configuration cluster = new Configuration();
+        cluster.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, false);
+        assertFalse(
+                FraudJob.flinkConfiguration(rocks, cluster)
+                        .contains(CheckpointingOptions.INCREMENTAL_CHECKPOINTS));
+    }
 }
