@@ -3,6 +3,7 @@ package dev.fraudmonitor.bench;
 import dev.fraudmonitor.demo.BlockList;
 import dev.fraudmonitor.engine.event.ScoringEvent;
 import dev.fraudmonitor.engine.event.ScoringEvents;
+import dev.fraudmonitor.job.FraudJob;
 import dev.fraudmonitor.job.config.JobConfig;
 import dev.fraudmonitor.model.EventCodec;
 import dev.fraudmonitor.testkit.EmbeddedKafka;
@@ -22,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -65,7 +67,7 @@ public final class Benchmark {
                     "  --latency-rate R        latency input rate, events/s (default: latency-load"
                             + " x the measured job maximum)",
                     "  --latency-buffer-timeout D  second latency run with this"
-                            + " execution.buffer-timeout (default PT0.005S; quick none: skipped)",
+                            + " execution.buffer-timeout (default PT0.001S; quick none: skipped)",
                     "  --out FILE              figures as Markdown (default"
                             + " benchmarks/target/benchmark-results.md)");
 
@@ -377,13 +379,13 @@ public final class Benchmark {
                                 rate,
                                 latencyDuration));
                 line("");
-                // The job as it ships, then the same with a shorter network buffer timeout (Flink
-                // flushes a partly filled buffer after execution.buffer-timeout, 100 ms by default;
-                // every event crosses three network shuffles).
+                // The job as it ships, then the same with another network buffer timeout (Flink
+                // flushes a partly filled buffer after execution.buffer-timeout; every event
+                // crosses four network shuffles).
                 List<String> timeouts = new ArrayList<>();
                 timeouts.add("default");
                 String second =
-                        opts.getOrDefault("latency-buffer-timeout", quick ? "none" : "PT0.005S");
+                        opts.getOrDefault("latency-buffer-timeout", quick ? "none" : "PT0.001S");
                 if (!second.equals("none")) {
                     timeouts.add(second);
                 }
@@ -420,7 +422,12 @@ public final class Benchmark {
                     line(
                             "### "
                                     + (bufferTimeout == null
-                                            ? "The job as it ships (execution.buffer-timeout 100 ms)"
+                                            ? "The job as it ships (execution.buffer-timeout "
+                                                    + FraudJob.flinkConfiguration(
+                                                                    JobConfig.of(latConf))
+                                                            .get(ExecutionOptions.BUFFER_TIMEOUT)
+                                                            .toMillis()
+                                                    + " ms)"
                                             : "With execution.buffer-timeout "
                                                     + bufferTimeout.toMillis()
                                                     + " ms"));

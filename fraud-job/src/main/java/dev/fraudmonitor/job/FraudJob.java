@@ -154,7 +154,7 @@ public final class FraudJob {
             // follows the traffic, not the number of customers (benchmarks/RESULTS.md).
             flink.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
         }
-        // Records cross three shuffles before a decision; with Flink's 100 ms default a partly
+        // Records cross four shuffles before a decision; with Flink's 100 ms default a partly
         // filled network buffer waits that long at each, which is most of a hold's latency.
         flink.set(ExecutionOptions.BUFFER_TIMEOUT, Duration.ofMillis(5));
         flink.set(PipelineOptions.GENERIC_TYPES, false);
