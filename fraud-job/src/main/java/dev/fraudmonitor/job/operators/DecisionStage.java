@@ -61,7 +61,6 @@ public class DecisionStage extends RuleStage<DecisionInput, Output> implements C
         if (fresh) {
             st = new DecisionState();
         }
-        long timerBefore = fresh ? Long.MIN_VALUE : Timers.roundUp(DecisionStep.expiresAt(rs, st));
         DecisionStep.Decision d = DecisionStep.apply(rs, ctx.getCurrentKey(), st, m);
         switch (d.outcome()) {
             case SHADOW:
@@ -76,9 +75,10 @@ public class DecisionStage extends RuleStage<DecisionInput, Output> implements C
                 break;
         }
         state.update(st);
-        long timer = Timers.roundUp(DecisionStep.expiresAt(rs, st));
-        if (timer != timerBefore) {
-            ctx.timerService().registerEventTimeTimer(timer);
+        if (fresh) {
+            // One cleanup timer per session, moved on by onTimer (see GroupStage).
+            ctx.timerService()
+                    .registerEventTimeTimer(Timers.roundUp(DecisionStep.expiresAt(rs, st)));
         }
     }
 

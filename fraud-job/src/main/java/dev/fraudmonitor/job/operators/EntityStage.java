@@ -40,11 +40,10 @@ public class EntityStage extends RuleStage<EntityCopy, DecisionInput> {
             throws Exception {
         RuleSet rs = rules.current().rules();
         EntityState st = state.value();
-        if (st == null) {
+        boolean fresh = st == null;
+        if (fresh) {
             st = new EntityState();
         }
-        long timerBefore =
-                st.isEmpty() ? Long.MIN_VALUE : Timers.roundUp(EntityStep.expiresAt(rs, st));
         for (DecisionInput link : step.apply(rs, st, copy)) {
             out.collect(link);
         }
@@ -52,9 +51,10 @@ public class EntityStage extends RuleStage<EntityCopy, DecisionInput> {
             state.clear();
         } else {
             state.update(st);
-            long timer = Timers.roundUp(EntityStep.expiresAt(rs, st));
-            if (timer != timerBefore) {
-                ctx.timerService().registerEventTimeTimer(timer);
+            if (fresh) {
+                // One cleanup timer per key, moved on by onTimer (see GroupStage).
+                ctx.timerService()
+                        .registerEventTimeTimer(Timers.roundUp(EntityStep.expiresAt(rs, st)));
             }
         }
     }
@@ -71,10 +71,8 @@ public class EntityStage extends RuleStage<EntityCopy, DecisionInput> {
             state.clear();
         } else {
             state.update(st);
-            long next = EntityStep.expiresAt(rs, st);
-            if (next > timestamp) {
-                ctx.timerService().registerEventTimeTimer(Timers.roundUp(next));
-            }
+            long next = Math.max(EntityStep.expiresAt(rs, st), timestamp + 1);
+            ctx.timerService().registerEventTimeTimer(Timers.roundUp(next));
         }
     }
 }

@@ -40,11 +40,10 @@ public class GroupStage extends RuleStage<GroupCopy, DecisionInput> {
     public void processElement(GroupCopy copy, Context ctx, Collector<DecisionInput> out)
             throws Exception {
         GroupState st = state.value();
-        if (st == null) {
+        boolean fresh = st == null;
+        if (fresh) {
             st = new GroupState();
         }
-        // A timer at this slot already exists: one is registered whenever the state is written.
-        long timerBefore = Timers.roundUp(GroupStep.expiresAt(st));
         for (DecisionInput hit : step.apply(rules.current(), st, copy)) {
             out.collect(hit);
         }
@@ -54,9 +53,11 @@ public class GroupStage extends RuleStage<GroupCopy, DecisionInput> {
             state.clear();
         } else {
             state.update(st);
-            long timer = Timers.roundUp(GroupStep.expiresAt(st));
-            if (timer != timerBefore) {
-                ctx.timerService().registerEventTimeTimer(timer);
+            if (fresh) {
+                // One cleanup timer per key, set when its state is created and moved on by the
+                // timer itself (onTimer), not one per minute of activity: every pending timer is
+                // written into each checkpoint.
+                ctx.timerService().registerEventTimeTimer(Timers.roundUp(GroupStep.expiresAt(st)));
             }
         }
     }
@@ -72,10 +73,8 @@ public class GroupStage extends RuleStage<GroupCopy, DecisionInput> {
             state.clear();
         } else {
             state.update(st);
-            long next = GroupStep.expiresAt(st);
-            if (next > timestamp) {
-                ctx.timerService().registerEventTimeTimer(Timers.roundUp(next));
-            }
+            long next = Math.max(GroupStep.expiresAt(st), timestamp + 1);
+            ctx.timerService().registerEventTimeTimer(Timers.roundUp(next));
         }
     }
 }

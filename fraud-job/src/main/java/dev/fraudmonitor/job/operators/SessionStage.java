@@ -46,14 +46,10 @@ public class SessionStage extends RuleStage<ScoringEvent, GroupCopy> {
             throws Exception {
         RulesSnapshot now = rules.current();
         SessionState st = state.value();
-        if (st == null) {
+        boolean fresh = st == null;
+        if (fresh) {
             st = new SessionState();
         }
-        // A timer at this slot already exists: one is registered whenever the expiry moves.
-        long timerBefore =
-                st.events == 0
-                        ? Long.MIN_VALUE
-                        : Timers.roundUp(SessionStep.expiresAt(now.rules(), st));
         if (!step.apply(now, st, e)) {
             metrics.duplicate();
             return;
@@ -63,9 +59,11 @@ public class SessionStage extends RuleStage<ScoringEvent, GroupCopy> {
             metrics.late();
         }
         state.update(st);
-        long timer = Timers.roundUp(SessionStep.expiresAt(now.rules(), st));
-        if (timer != timerBefore) {
-            ctx.timerService().registerEventTimeTimer(timer);
+        if (fresh) {
+            // One cleanup timer per session, moved on by onTimer while the session goes on (see
+            // GroupStage).
+            ctx.timerService()
+                    .registerEventTimeTimer(Timers.roundUp(SessionStep.expiresAt(now.rules(), st)));
         }
         for (DecisionInput input : step.toDecision()) {
             ctx.output(HITS, input);
@@ -85,7 +83,7 @@ public class SessionStage extends RuleStage<ScoringEvent, GroupCopy> {
         if (SessionStep.expired(rules.current().rules(), st, timestamp)) {
             state.clear();
         } else {
-            // The rule set's session timeout grew since the timer was set.
+            // The session went on, or the rule set's session timeout grew, since the timer was set.
             ctx.timerService()
                     .registerEventTimeTimer(
                             Timers.roundUp(SessionStep.expiresAt(rules.current().rules(), st)));

@@ -216,6 +216,32 @@ class SessionStageITCase {
     }
 
     @Test
+    void aSessionBusyForAnHourHoldsOneTimerAndIsDroppedATimeoutAfterItsLastEvent()
+            throws Exception {
+        StageHarnesses.Setup config =
+                fixedRules(RULES.replaceFirst("\\{", "{\"sessionTimeout\": \"PT1H\", "));
+        Session busy = Session.guest("203.0.113.40", "US").as("acct-40");
+        try (var h = StageHarnesses.session(config)) {
+            h.open();
+            // a page view every 2 minutes for an hour: 31 events, each moving the expiry on
+            for (int m = 0; m <= 60; m += 2) {
+                ScoringEvent e = flat(busy.pageView(minutes(m), "/p" + m));
+                h.processElement(e, e.eventTime);
+            }
+            assertEquals(1, h.numEventTimeTimers(), "one cleanup timer, not one per minute");
+
+            // The first timer fires an hour after the first event; the session went on, so the
+            // timer moves to an hour after the last one instead of dropping it.
+            h.processWatermark(after(minutes(0), Duration.ofHours(1)) + 60_000);
+            assertTrue(h.numKeyedStateEntries() > 0, "still within the timeout of its last event");
+            assertEquals(1, h.numEventTimeTimers());
+
+            h.processWatermark(after(minutes(60), Duration.ofHours(1)) + 60_000);
+            assertNothingLeft(h);
+        }
+    }
+
+    @Test
     void deduplicationCountsAndTimersSurviveASnapshotAndRestore() throws Exception {
         StageHarnesses.Setup config =
                 fixedRules(RULES.replaceFirst("\\{", "{\"sessionTimeout\": \"PT2H\", "));
