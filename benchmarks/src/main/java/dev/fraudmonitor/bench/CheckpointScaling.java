@@ -10,12 +10,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateBackend;
-import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.runtime.state.storage.FileSystemCheckpointStorage;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -52,16 +49,7 @@ final class CheckpointScaling {
             Path checkpoints)
             throws Exception {
         Files.createDirectories(checkpoints);
-        StateBackend backend;
-        if (rocksdb) {
-            EmbeddedRocksDBStateBackend r = new EmbeddedRocksDBStateBackend(true);
-            // What a TaskManager slot would give RocksDB (deploy/config.yaml); the harness's own
-            // managed memory is so small that RocksDB flushes a memtable every few writes.
-            r.getMemoryConfiguration().setFixedMemoryPerSlot(MemorySize.ofMebiBytes(256));
-            backend = r;
-        } else {
-            backend = new HashMapStateBackend();
-        }
+        StateBackend backend = StateSize.backend(rocksdb);
         try (KeyedOneInputStreamOperatorTestHarness<String, ScoringEvent, GroupCopy> h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new KeyedProcessOperator<>(

@@ -69,16 +69,7 @@ final class StateSize {
             Path checkpoints)
             throws Exception {
         Files.createDirectories(checkpoints);
-        StateBackend backend;
-        if (rocksdb) {
-            EmbeddedRocksDBStateBackend r = new EmbeddedRocksDBStateBackend(true);
-            // What a TaskManager slot would give RocksDB; the harness's own managed memory is so
-            // small that RocksDB flushes a memtable every few writes and stalls.
-            r.getMemoryConfiguration().setFixedMemoryPerSlot(MemorySize.ofMebiBytes(256));
-            backend = r;
-        } else {
-            backend = new HashMapStateBackend();
-        }
+        StateBackend backend = backend(rocksdb);
         boolean session = operator.equals("session");
         RulesSnapshot rules;
         try (RulesProvider provider = RulesProvider.acquire(config)) {
@@ -162,6 +153,18 @@ final class StateSize {
                 rocksdb ? "" : perKeyByClass(histogramBefore, histogramAfter, keys),
                 snapshot.getStateSize() / (double) keys,
                 ms);
+    }
+
+    /** RocksDB with incremental checkpoints, or the heap backend, as a harness needs it. */
+    static StateBackend backend(boolean rocksdb) {
+        if (!rocksdb) {
+            return new HashMapStateBackend();
+        }
+        EmbeddedRocksDBStateBackend r = new EmbeddedRocksDBStateBackend(true);
+        // What a TaskManager slot would give RocksDB (deploy/config.yaml); the harness's own
+        // managed memory is so small that RocksDB flushes a memtable every few writes and stalls.
+        r.getMemoryConfiguration().setFixedMemoryPerSlot(MemorySize.ofMebiBytes(256));
+        return r;
     }
 
     /** Live bytes per class (a full GC first), from the JVM's GC.class_histogram command. */
