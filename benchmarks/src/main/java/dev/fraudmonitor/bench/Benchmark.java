@@ -536,6 +536,7 @@ public final class Benchmark {
                         "| backend | sessions held | fill | changes: events/s | checkpoint 2:"
                                 + " duration | written | state |");
                 line("|---|---|---|---|---|---|---|");
+                List<String> scalingRatios = new ArrayList<>();
                 JobConfig scalingConfig =
                         JobConfig.of(
                                 jobSettings(
@@ -617,8 +618,6 @@ public final class Benchmark {
             System.err.println("could not delete " + dir + ": " + e);
         }
     }
-
-    private final List<String> scalingRatios = new ArrayList<>();
 
     private static String mib(long bytes) {
         return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);

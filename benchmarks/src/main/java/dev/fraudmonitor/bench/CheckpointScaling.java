@@ -4,16 +4,11 @@ import dev.fraudmonitor.engine.GroupCopy;
 import dev.fraudmonitor.engine.event.ScoringEvent;
 import dev.fraudmonitor.job.config.JobConfig;
 import dev.fraudmonitor.job.operators.SessionStage;
-import dev.fraudmonitor.job.operators.StageRules;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.runtime.state.StateBackend;
-import org.apache.flink.runtime.state.storage.FileSystemCheckpointStorage;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
@@ -49,16 +44,8 @@ final class CheckpointScaling {
             Path checkpoints)
             throws Exception {
         Files.createDirectories(checkpoints);
-        StateBackend backend = StateSize.backend(rocksdb);
         try (KeyedOneInputStreamOperatorTestHarness<String, ScoringEvent, GroupCopy> h =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(
-                                new SessionStage(config, StageRules.redis(config))),
-                        e -> e.sessionId,
-                        Types.STRING)) {
-            h.setStateBackend(backend);
-            h.setCheckpointStorage(new FileSystemCheckpointStorage(checkpoints.toUri()));
-            h.open();
+                StateSize.sessionHarness(config, StateSize.backend(rocksdb), checkpoints)) {
             long t0 = System.nanoTime();
             for (long k = 0; k < keys; k++) {
                 process(h, mix.get((int) (k % mix.size())), "s-bench-" + k, "-e1");

@@ -11,6 +11,7 @@ import dev.fraudmonitor.job.io.RulesProvider;
 import dev.fraudmonitor.job.operators.GroupStage;
 import dev.fraudmonitor.job.operators.SessionStage;
 import dev.fraudmonitor.job.operators.StageRules;
+import dev.fraudmonitor.job.types.ScoringEventSerializer;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
@@ -84,14 +85,7 @@ final class StateSize {
         OperatorSubtaskState snapshot;
         if (session) {
             try (KeyedOneInputStreamOperatorTestHarness<String, ScoringEvent, GroupCopy> h =
-                    new KeyedOneInputStreamOperatorTestHarness<>(
-                            new KeyedProcessOperator<>(
-                                    new SessionStage(config, StageRules.redis(config))),
-                            e -> e.sessionId,
-                            Types.STRING)) {
-                h.setStateBackend(backend);
-                h.setCheckpointStorage(new FileSystemCheckpointStorage(checkpoints.toUri()));
-                h.open();
+                    sessionHarness(config, backend, checkpoints)) {
                 before = liveHeap();
                 if (!rocksdb) histogramBefore = histogram();
                 for (long k = 0; k < keys; k++) {
@@ -153,6 +147,21 @@ final class StateSize {
                 rocksdb ? "" : perKeyByClass(histogramBefore, histogramAfter, keys),
                 snapshot.getStateSize() / (double) keys,
                 ms);
+    }
+
+    /** The job's session stage in Flink's keyed harness on {@code backend}, opened. */
+    static KeyedOneInputStreamOperatorTestHarness<String, ScoringEvent, GroupCopy> sessionHarness(
+            JobConfig config, StateBackend backend, Path checkpoints) throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, ScoringEvent, GroupCopy> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(
+                                new SessionStage(config, StageRules.redis(config))),
+                        e -> e.sessionId,
+                        Types.STRING);
+        h.setStateBackend(backend);
+        h.setCheckpointStorage(new FileSystemCheckpointStorage(checkpoints.toUri()));
+        h.open();
+        return h;
     }
 
     /** RocksDB with incremental checkpoints, or the heap backend, as a harness needs it. */
@@ -224,38 +233,6 @@ final class StateSize {
 
     /** A fresh event with the same content (distinct objects, as the job's state would hold). */
     static ScoringEvent copy(ScoringEvent s) {
-        ScoringEvent e = new ScoringEvent();
-        e.eventId = s.eventId;
-        e.type = s.type;
-        e.eventTime = s.eventTime;
-        e.ingestTime = s.ingestTime;
-        e.sessionId = s.sessionId;
-        e.accountId = s.accountId;
-        e.ip = s.ip;
-        e.ipCountry = s.ipCountry;
-        e.userAgent = s.userAgent;
-        e.deviceId = s.deviceId;
-        e.outcome = s.outcome;
-        e.usernameHash = s.usernameHash;
-        e.page = s.page;
-        e.field = s.field;
-        e.valueHash = s.valueHash;
-        e.country = s.country;
-        e.change = s.change;
-        e.orderId = s.orderId;
-        e.cardHash = s.cardHash;
-        e.cardBin = s.cardBin;
-        e.cardLast4 = s.cardLast4;
-        e.cardCountry = s.cardCountry;
-        e.amountMinor = s.amountMinor;
-        e.currency = s.currency;
-        e.declineCode = s.declineCode;
-        e.itemCount = s.itemCount;
-        e.billingCountry = s.billingCountry;
-        e.shippingCountry = s.shippingCountry;
-        e.shippingAddressHash = s.shippingAddressHash;
-        e.emailHash = s.emailHash;
-        e.emailDomain = s.emailDomain;
-        return e;
+        return ScoringEventSerializer.INSTANCE.copy(s);
     }
 }
