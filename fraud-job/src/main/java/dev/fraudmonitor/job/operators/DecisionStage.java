@@ -6,6 +6,7 @@ import dev.fraudmonitor.engine.DecisionStep;
 import dev.fraudmonitor.engine.rules.RuleSet;
 import dev.fraudmonitor.job.config.JobConfig;
 import dev.fraudmonitor.job.event.Output;
+import dev.fraudmonitor.job.types.StateTypes;
 import dev.fraudmonitor.model.Alert;
 import dev.fraudmonitor.model.Hold;
 import dev.fraudmonitor.model.Json;
@@ -27,8 +28,9 @@ public class DecisionStage extends RuleStage<DecisionInput, Output> implements C
     public static final OutputTag<Output> HOLDS =
             new OutputTag<>("holds", TypeInformation.of(Output.class));
 
-    static final ValueStateDescriptor<DecisionState> STATE =
-            new ValueStateDescriptor<>("decision", TypeInformation.of(DecisionState.class));
+    /** The state this stage keeps per key: its name and serializer are part of every savepoint. */
+    public static final ValueStateDescriptor<DecisionState> STATE =
+            new ValueStateDescriptor<>("decision", StateTypes.DECISION_STATE);
 
     private transient ValueState<DecisionState> state;
 

@@ -6,9 +6,9 @@ import dev.fraudmonitor.engine.EntityState;
 import dev.fraudmonitor.engine.EntityStep;
 import dev.fraudmonitor.engine.rules.RuleSet;
 import dev.fraudmonitor.job.config.JobConfig;
+import dev.fraudmonitor.job.types.StateTypes;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.util.Collector;
 
 /**
@@ -19,8 +19,9 @@ import org.apache.flink.util.Collector;
 public class EntityStage extends RuleStage<EntityCopy, DecisionInput> {
     private static final long serialVersionUID = 1L;
 
-    static final ValueStateDescriptor<EntityState> STATE =
-            new ValueStateDescriptor<>("entity", TypeInformation.of(EntityState.class));
+    /** The state this stage keeps per key: its name and serializer are part of every savepoint. */
+    public static final ValueStateDescriptor<EntityState> STATE =
+            new ValueStateDescriptor<>("entity", StateTypes.ENTITY_STATE);
 
     private transient ValueState<EntityState> state;
     private transient EntityStep step;

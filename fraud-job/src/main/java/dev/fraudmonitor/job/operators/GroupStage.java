@@ -5,9 +5,9 @@ import dev.fraudmonitor.engine.GroupCopy;
 import dev.fraudmonitor.engine.GroupStep;
 import dev.fraudmonitor.engine.rules.GroupState;
 import dev.fraudmonitor.job.config.JobConfig;
+import dev.fraudmonitor.job.types.StateTypes;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.util.Collector;
 
 /**
@@ -20,8 +20,9 @@ import org.apache.flink.util.Collector;
 public class GroupStage extends RuleStage<GroupCopy, DecisionInput> {
     private static final long serialVersionUID = 1L;
 
-    static final ValueStateDescriptor<GroupState> STATE =
-            new ValueStateDescriptor<>("group", TypeInformation.of(GroupState.class));
+    /** The state this stage keeps per key: its name and serializer are part of every savepoint. */
+    public static final ValueStateDescriptor<GroupState> STATE =
+            new ValueStateDescriptor<>("group", StateTypes.GROUP_STATE);
 
     private transient ValueState<GroupState> state;
     private transient GroupStep step;

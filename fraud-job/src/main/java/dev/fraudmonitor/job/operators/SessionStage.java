@@ -7,10 +7,10 @@ import dev.fraudmonitor.engine.SessionStep;
 import dev.fraudmonitor.engine.event.ScoringEvent;
 import dev.fraudmonitor.engine.rules.SessionState;
 import dev.fraudmonitor.job.config.JobConfig;
+import dev.fraudmonitor.job.types.StateTypes;
 import dev.fraudmonitor.job.types.WireTypes;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -25,8 +25,9 @@ public class SessionStage extends RuleStage<ScoringEvent, GroupCopy> {
     public static final OutputTag<DecisionInput> HITS =
             new OutputTag<>("session-hits", WireTypes.DECISION_INPUT);
 
-    static final ValueStateDescriptor<SessionState> STATE =
-            new ValueStateDescriptor<>("session", TypeInformation.of(SessionState.class));
+    /** The state this stage keeps per key: its name and serializer are part of every savepoint. */
+    public static final ValueStateDescriptor<SessionState> STATE =
+            new ValueStateDescriptor<>("session", StateTypes.SESSION_STATE);
 
     private transient ValueState<SessionState> state;
     private transient SessionStep step;

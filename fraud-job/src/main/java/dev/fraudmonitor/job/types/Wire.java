@@ -64,4 +64,73 @@ final class Wire {
         }
         return constants;
     }
+
+    // Arrays: their length plus one, 7 bits a byte (0 = null), then the elements.
+
+    private static void writeLength(DataOutputView out, Object array, int length)
+            throws IOException {
+        writeMask(out, array == null ? 0 : length + 1L);
+    }
+
+    /** The length of the array that follows, -1 for null. */
+    private static int readLength(DataInputView in) throws IOException {
+        long n = readMask(in) - 1;
+        if (n > Integer.MAX_VALUE) {
+            throw new IOException("corrupt array length " + n);
+        }
+        return (int) n;
+    }
+
+    static void writeInts(DataOutputView out, int[] a) throws IOException {
+        writeLength(out, a, a == null ? 0 : a.length);
+        if (a != null) for (int v : a) out.writeInt(v);
+    }
+
+    static int[] readInts(DataInputView in) throws IOException {
+        int n = readLength(in);
+        if (n < 0) return null;
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) a[i] = in.readInt();
+        return a;
+    }
+
+    static void writeLongs(DataOutputView out, long[] a) throws IOException {
+        writeLength(out, a, a == null ? 0 : a.length);
+        if (a != null) for (long v : a) out.writeLong(v);
+    }
+
+    static long[] readLongs(DataInputView in) throws IOException {
+        int n = readLength(in);
+        if (n < 0) return null;
+        long[] a = new long[n];
+        for (int i = 0; i < n; i++) a[i] = in.readLong();
+        return a;
+    }
+
+    static void writeBooleans(DataOutputView out, boolean[] a) throws IOException {
+        writeLength(out, a, a == null ? 0 : a.length);
+        if (a != null) for (boolean v : a) out.writeBoolean(v);
+    }
+
+    static boolean[] readBooleans(DataInputView in) throws IOException {
+        int n = readLength(in);
+        if (n < 0) return null;
+        boolean[] a = new boolean[n];
+        for (int i = 0; i < n; i++) a[i] = in.readBoolean();
+        return a;
+    }
+
+    /** Elements may be null ({@code StringValue} writes null apart from the empty string). */
+    static void writeStrings(DataOutputView out, String[] a) throws IOException {
+        writeLength(out, a, a == null ? 0 : a.length);
+        if (a != null) for (String v : a) writeString(out, v);
+    }
+
+    static String[] readStrings(DataInputView in) throws IOException {
+        int n = readLength(in);
+        if (n < 0) return null;
+        String[] a = new String[n];
+        for (int i = 0; i < n; i++) a[i] = readString(in);
+        return a;
+    }
 }

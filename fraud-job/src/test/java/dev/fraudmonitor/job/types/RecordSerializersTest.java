@@ -1,5 +1,11 @@
 package dev.fraudmonitor.job.types;
 
+import static dev.fraudmonitor.job.types.Fields.assertAllSet;
+import static dev.fraudmonitor.job.types.Fields.assertSameFields;
+import static dev.fraudmonitor.job.types.Fields.fields;
+import static dev.fraudmonitor.job.types.Fields.filled;
+import static dev.fraudmonitor.job.types.Fields.isRecord;
+import static dev.fraudmonitor.job.types.Fields.valueFor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -7,25 +13,25 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.fraudmonitor.engine.DecisionInput;
+import dev.fraudmonitor.engine.DecisionState;
 import dev.fraudmonitor.engine.EntityCopy;
+import dev.fraudmonitor.engine.EntityState;
 import dev.fraudmonitor.engine.GroupCopy;
 import dev.fraudmonitor.engine.event.ScoringEvent;
 import dev.fraudmonitor.engine.rules.GroupBy;
+import dev.fraudmonitor.engine.rules.GroupState;
+import dev.fraudmonitor.engine.rules.SessionState;
 import dev.fraudmonitor.job.event.DecodeResult;
 import dev.fraudmonitor.model.EventType;
 import java.io.IOException;
 import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
@@ -39,8 +45,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every record serializer against its class, by reflection: a field added to a record but not to
- * its serializer (or its copy) fails here, naming the field.
+ * Every record and state serializer against its class, by reflection: a field added to a class but
+ * not to its serializer (or its copy) fails here, naming the field.
  */
 class RecordSerializersTest {
 
@@ -55,7 +61,11 @@ class RecordSerializersTest {
                     "GroupCopy@1", "f9b9d285aa52a690",
                     "EntityCopy@1", "e98b72670d136518",
                     "DecisionInput@1", "7dca3cb01164ca96",
-                    "DecodeResult@1", "d16bb13c2962ca9b");
+                    "DecodeResult@1", "d16bb13c2962ca9b",
+                    "SessionState@1", "f9d201d8712da5dd",
+                    "GroupState@1", "c692822c7a4942b4",
+                    "EntityState@1", "39d47fca7ab64a59",
+                    "DecisionState@1", "f109f0da77a233a1");
 
     static Stream<Arguments> serializers() {
         return Stream.of(
@@ -63,7 +73,11 @@ class RecordSerializersTest {
                 Arguments.of(GroupCopy.class, GroupCopySerializer.INSTANCE),
                 Arguments.of(EntityCopy.class, EntityCopySerializer.INSTANCE),
                 Arguments.of(DecisionInput.class, DecisionInputSerializer.INSTANCE),
-                Arguments.of(DecodeResult.class, DecodeResultSerializer.INSTANCE));
+                Arguments.of(DecodeResult.class, DecodeResultSerializer.INSTANCE),
+                Arguments.of(SessionState.class, SessionStateSerializer.INSTANCE),
+                Arguments.of(GroupState.class, GroupStateSerializer.INSTANCE),
+                Arguments.of(EntityState.class, EntityStateSerializer.INSTANCE),
+                Arguments.of(DecisionState.class, DecisionStateSerializer.INSTANCE));
     }
 
     @ParameterizedTest
@@ -295,92 +309,5 @@ class RecordSerializersTest {
             out.add(c.name());
         }
         return out;
-    }
-
-    /** The instance fields a serializer must carry: every public one. */
-    private static List<Field> fields(Class<?> type) {
-        List<Field> out = new ArrayList<>();
-        for (Field f : type.getDeclaredFields()) {
-            if (Modifier.isStatic(f.getModifiers())) {
-                continue;
-            }
-            if (!Modifier.isPublic(f.getModifiers()) || Modifier.isFinal(f.getModifiers())) {
-                fail(
-                        f
-                                + ": the record serializers handle public, non-final fields only;"
-                                + " teach them (and this test) this one");
-            }
-            out.add(f);
-        }
-        return out;
-    }
-
-    private static boolean isRecord(Class<?> type) {
-        return !type.isEnum() && !type.isArray() && type.getName().startsWith("dev.fraudmonitor.");
-    }
-
-    /** An instance with every field set to a value no other field of it has. */
-    private static <T> T filled(Class<T> type, int seed) throws Exception {
-        T record = type.getDeclaredConstructor().newInstance();
-        int n = seed * 100;
-        for (Field f : fields(type)) {
-            f.set(record, valueFor(f, n++));
-        }
-        return record;
-    }
-
-    private static Object valueFor(Field f, int n) throws Exception {
-        Class<?> t = f.getType();
-        if (t == String.class) {
-            // Not only ASCII: names and free text may carry any character.
-            return f.getName() + "-" + n + "-\u00e9\u4e2d";
-        } else if (t == long.class) {
-            return 1_700_000_000_000L + n;
-        } else if (t == int.class) {
-            return 1_000 + n;
-        } else if (t == boolean.class) {
-            return true;
-        } else if (t.isEnum()) {
-            // The last constant: the highest ordinal the format must carry.
-            Object[] constants = t.getEnumConstants();
-            return constants[(n % constants.length + constants.length - 1) % constants.length];
-        } else if (t == byte[].class) {
-            return new byte[] {1, (byte) n, -1};
-        } else if (isRecord(t)) {
-            return filled(t, n);
-        }
-        throw new AssertionError(
-                f + ": no test value for its type; teach the serializer and this test the type");
-    }
-
-    private static void assertAllSet(Object record, String path) throws Exception {
-        for (Field f : fields(record.getClass())) {
-            Object v = f.get(record);
-            boolean set =
-                    v != null
-                            && !(v instanceof Number num && num.longValue() == 0)
-                            && !Boolean.FALSE.equals(v);
-            assertTrue(set, path + "." + f.getName() + " is not set");
-            if (isRecord(f.getType())) {
-                assertAllSet(v, path + "." + f.getName());
-            }
-        }
-    }
-
-    private static void assertSameFields(Object expected, Object actual, String path)
-            throws Exception {
-        assertEquals(expected.getClass(), actual.getClass(), path);
-        for (Field f : fields(expected.getClass())) {
-            Object e = f.get(expected);
-            Object a = f.get(actual);
-            String where = path + "." + f.getName();
-            if (e != null && a != null && isRecord(f.getType())) {
-                assertSameFields(e, a, where);
-            } else if (e instanceof byte[] eb && a instanceof byte[] ab) {
-                assertTrue(Arrays.equals(eb, ab), where);
-            } else {
-                assertTrue(Objects.equals(e, a), where + ": expected " + e + " but was " + a);
-            }
-        }
     }
 }
