@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import javax.management.ObjectName;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
@@ -172,7 +171,7 @@ final class StateSize {
         EmbeddedRocksDBStateBackend r = new EmbeddedRocksDBStateBackend(true);
         // What a TaskManager slot would give RocksDB (deploy/config.yaml); the harness's own
         // managed memory is so small that RocksDB flushes a memtable every few writes and stalls.
-        r.getMemoryConfiguration().setFixedMemoryPerSlot(MemorySize.ofMebiBytes(256));
+        r.getMemoryConfiguration().setFixedMemoryPerSlot(Benchmark.SLOT_MANAGED_MEMORY);
         return r;
     }
 
