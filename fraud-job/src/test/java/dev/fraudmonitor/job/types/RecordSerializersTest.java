@@ -25,6 +25,8 @@ import dev.fraudmonitor.engine.rules.GroupState;
 import dev.fraudmonitor.engine.rules.SessionState;
 import dev.fraudmonitor.job.event.DecodeResult;
 import dev.fraudmonitor.model.EventType;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.security.MessageDigest;
@@ -37,7 +39,9 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataInputViewStreamWrapper;
 import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.core.memory.DataOutputViewStreamWrapper;
 import org.apache.flink.util.InstantiationUtil;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -122,6 +126,23 @@ class RecordSerializersTest {
                 assertNotSame(v, f.get(copy), f.toString());
             }
         }
+    }
+
+    /** Snapshots write to a stream, not to Flink's in-memory buffer: the same bytes either way. */
+    @ParameterizedTest
+    @MethodSource("serializers")
+    <T> void aStreamGetsTheSameBytesAsABuffer(Class<T> type, TypeSerializer<T> s) throws Exception {
+        T record = filled(type, 1);
+        DataOutputSerializer buffer = new DataOutputSerializer(64);
+        s.serialize(record, buffer);
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        s.serialize(record, new DataOutputViewStreamWrapper(stream));
+        assertArrayEquals(buffer.getCopyOfBuffer(), stream.toByteArray());
+        T read =
+                s.deserialize(
+                        new DataInputViewStreamWrapper(
+                                new ByteArrayInputStream(stream.toByteArray())));
+        assertSameFields(record, read, type.getSimpleName());
     }
 
     @ParameterizedTest
