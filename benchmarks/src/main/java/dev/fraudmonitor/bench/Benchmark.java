@@ -371,13 +371,14 @@ public final class Benchmark {
                 checkpointed.put(changelogName + ", HashMap + changelog, metrics on", changelog);
                 line("");
                 line(
-                        "Checkpoints that completed during each job run (JobManager gauges; written ="
+                        "Checkpoints during each job run (JobManager gauges; written ="
                                 + " lastCheckpointSize, what the checkpoint uploaded; full ="
                                 + " lastCheckpointFullSize, all the state it refers to):");
                 line("");
                 line(
-                        "| run | checkpoints | mean duration | max duration | mean written | mean full |");
-                line("|---|---|---|---|---|---|");
+                        "| run | completed | failed | mean duration | max duration | mean written |"
+                                + " mean full |");
+                line("|---|---|---|---|---|---|---|");
                 checkpointed.forEach(
                         (label, r) -> line("| " + label + " " + r.checkpoints().text()));
                 double ratio = bestOn.perSecond() / b.perSecond();

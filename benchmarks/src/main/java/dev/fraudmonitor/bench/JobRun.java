@@ -44,14 +44,20 @@ final class JobRun {
      * one) and what it refers to in all ({@code lastCheckpointFullSize}).
      */
     record Checkpoints(
-            int count, long meanMillis, long maxMillis, long meanBytes, long meanFullBytes) {
+            int count,
+            long failed,
+            long meanMillis,
+            long maxMillis,
+            long meanBytes,
+            long meanFullBytes) {
         String text() {
             return count == 0
-                    ? "| 0 | | | | |"
+                    ? "| 0 | " + failed + " | | | | |"
                     : String.format(
                             java.util.Locale.ROOT,
-                            "| %d | %,d ms | %,d ms | %,.1f MiB | %,.1f MiB |",
+                            "| %d | %d | %,d ms | %,d ms | %,.1f MiB | %,.1f MiB |",
                             count,
+                            failed,
                             meanMillis,
                             maxMillis,
                             meanBytes / 1048576.0,
@@ -63,6 +69,7 @@ final class JobRun {
     private static final class CheckpointWatch {
         private final String jobId;
         private long seen;
+        private long failed;
         private int count;
         private long totalMillis;
         private long maxMillis;
@@ -74,6 +81,10 @@ final class JobRun {
         }
 
         void poll() {
+            failed =
+                    Math.max(
+                            failed,
+                            OperatorCounters.jobGauge(jobId, OperatorCounters.FAILED_CHECKPOINTS));
             long completed =
                     OperatorCounters.jobGauge(jobId, OperatorCounters.COMPLETED_CHECKPOINTS);
             if (completed <= seen) {
@@ -92,9 +103,10 @@ final class JobRun {
 
         Checkpoints result() {
             return count == 0
-                    ? new Checkpoints(0, 0, 0, 0, 0)
+                    ? new Checkpoints(0, failed, 0, 0, 0, 0)
                     : new Checkpoints(
                             count,
+                            failed,
                             totalMillis / count,
                             maxMillis,
                             totalBytes / count,

@@ -27,12 +27,14 @@ public final class OperatorCounters implements MetricReporter {
 
     // The JobManager's checkpoint gauges of a job.
     static final String COMPLETED_CHECKPOINTS = "numberOfCompletedCheckpoints";
+    static final String FAILED_CHECKPOINTS = "numberOfFailedCheckpoints";
     static final String LAST_CHECKPOINT_DURATION = "lastCheckpointDuration";
     static final String LAST_CHECKPOINT_SIZE = "lastCheckpointSize";
     static final String LAST_CHECKPOINT_FULL_SIZE = "lastCheckpointFullSize";
     private static final java.util.Set<String> CHECKPOINT_GAUGES =
             java.util.Set.of(
                     COMPLETED_CHECKPOINTS,
+                    FAILED_CHECKPOINTS,
                     LAST_CHECKPOINT_DURATION,
                     LAST_CHECKPOINT_SIZE,
                     LAST_CHECKPOINT_FULL_SIZE);
