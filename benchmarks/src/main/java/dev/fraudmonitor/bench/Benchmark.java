@@ -70,6 +70,7 @@ public final class Benchmark {
                             + " x the measured job maximum)",
                     "  --latency-buffer-timeout D  second latency run with this"
                             + " execution.buffer-timeout (default PT0.001S; quick none: skipped)",
+                    "  --latency-changelog     one more latency run with state.changelog true",
                     "  --out FILE              figures as Markdown (default"
                             + " benchmarks/target/benchmark-results.md)");
 
@@ -236,6 +237,7 @@ public final class Benchmark {
                                 secondsSince(t0)));
                 JobRun.Result bestOff = null;
                 PeerRun.Result bestPeer = null;
+                Map<String, JobRun.Result> checkpointed = new LinkedHashMap<>();
                 int run = 0;
                 for (int r = 0; r < repeats; r++) {
                     // ABBA order (job metrics on, off, peer; then peer, off, on), so no run always
@@ -297,6 +299,8 @@ public final class Benchmark {
                         if (j.decisions() == 0) {
                             missing.add(name + " made no decision");
                         }
+                        checkpointed.put(
+                                name + ", HashMap, metrics " + (metrics ? "on" : "off"), j);
                         if (metrics && (bestOn == null || j.perSecond() > bestOn.perSecond())) {
                             bestOn = j;
                         }
@@ -332,6 +336,52 @@ public final class Benchmark {
                                 rocks.groupCopies(),
                                 rocks.decisions()));
                 check("job on RocksDB", rocks.perSecond());
+                checkpointed.put(rocksName + ", RocksDB incremental, metrics on", rocks);
+                // The HashMap backend wrapped in Flink's changelog backend (state.changelog): a
+                // checkpoint uploads the state changes logged since the last one, the HashMap
+                // tables themselves only at each materialization (every 10 min by default, so
+                // not within a run this short).
+                String changelogName = "run" + (++run) + "-changelog";
+                Map<String, String> changelogConf =
+                        jobSettings(
+                                kafka,
+                                redisServer,
+                                changelogName,
+                                topic,
+                                prefix,
+                                checkpointInterval,
+                                work,
+                                true);
+                changelogConf.put("state.changelog", "true");
+                JobRun.Result changelog =
+                        JobRun.run(changelogName, changelogConf, events, Duration.ofMinutes(20));
+                line(
+                        String.format(
+                                Locale.ROOT,
+                                "| job, metrics on, HashMap + changelog (not in the ratios) | %,.0f"
+                                        + " | %.2f s | %.2f s | %,d | %,d |",
+                                changelog.perSecond(),
+                                changelog.nanos() / 1e9,
+                                changelog.submitToDoneNanos() / 1e9,
+                                changelog.groupCopies(),
+                                changelog.decisions()));
+                check("job with changelog", changelog.perSecond());
+                if (changelog.decisions() == 0) {
+                    missing.add(changelogName + " made no decision");
+                }
+                checkpointed.put(changelogName + ", HashMap + changelog, metrics on", changelog);
+                line("");
+                line(
+                        "Checkpoints during each job run (JobManager gauges; written ="
+                                + " lastCheckpointSize, what the checkpoint uploaded; full ="
+                                + " lastCheckpointFullSize, all the state it refers to):");
+                line("");
+                line(
+                        "| run | completed | failed | mean duration | max duration | mean written |"
+                                + " mean full |");
+                line("|---|---|---|---|---|---|---|");
+                checkpointed.forEach(
+                        (label, r) -> line("| " + label + " " + r.checkpoints().text()));
                 double ratio = bestOn.perSecond() / b.perSecond();
                 double peerRatio = bestOn.perSecond() / bestPeer.perSecond();
                 double overhead = 1 - bestOn.perSecond() / bestOff.perSecond();
@@ -390,6 +440,9 @@ public final class Benchmark {
                 if (!second.equals("none")) {
                     timeouts.add(second);
                 }
+                if (opts.containsKey("latency-changelog")) {
+                    timeouts.add("changelog");
+                }
                 int latRun = 0;
                 for (String timeout : timeouts) {
                     latRun++;
@@ -406,8 +459,12 @@ public final class Benchmark {
                                     checkpointInterval,
                                     work,
                                     true);
+                    boolean changelog = timeout.equals("changelog");
+                    if (changelog) {
+                        latConf.put("state.changelog", "true");
+                    }
                     Duration bufferTimeout =
-                            timeout.equals("default") ? null : Duration.parse(timeout);
+                            timeout.equals("default") || changelog ? null : Duration.parse(timeout);
                     LatencyRun.Result lat =
                             LatencyRun.run(
                                     kafka,
@@ -422,16 +479,20 @@ public final class Benchmark {
                                     bufferTimeout);
                     line(
                             "### "
-                                    + (bufferTimeout == null
-                                            ? "The job as it ships (execution.buffer-timeout "
-                                                    + FraudJob.flinkConfiguration(
-                                                                    JobConfig.of(latConf))
-                                                            .get(ExecutionOptions.BUFFER_TIMEOUT)
-                                                            .toMillis()
-                                                    + " ms)"
-                                            : "With execution.buffer-timeout "
-                                                    + bufferTimeout.toMillis()
-                                                    + " ms"));
+                                    + (changelog
+                                            ? "With state.changelog true (HashMap + changelog)"
+                                            : bufferTimeout == null
+                                                    ? "The job as it ships (execution.buffer-timeout "
+                                                            + FraudJob.flinkConfiguration(
+                                                                            JobConfig.of(latConf))
+                                                                    .get(
+                                                                            ExecutionOptions
+                                                                                    .BUFFER_TIMEOUT)
+                                                                    .toMillis()
+                                                            + " ms)"
+                                                    : "With execution.buffer-timeout "
+                                                            + bufferTimeout.toMillis()
+                                                            + " ms"));
                     line("");
                     line(
                             String.format(
@@ -807,7 +868,7 @@ public final class Benchmark {
             }
         }
         Map<String, String> out = new LinkedHashMap<>();
-        List<String> flags = List.of("quick", "help");
+        List<String> flags = List.of("quick", "help", "latency-changelog");
         List<String> valued =
                 List.of(
                         "events",

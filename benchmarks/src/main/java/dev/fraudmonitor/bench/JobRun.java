@@ -31,9 +31,86 @@ final class JobRun {
             long nanos,
             long submitToDoneNanos,
             long groupCopies,
-            long decisions) {
+            long decisions,
+            Checkpoints checkpoints) {
         double perSecond() {
             return events * 1e9 / nanos;
+        }
+    }
+
+    /**
+     * The checkpoints that completed while the run was watched, from the JobManager's gauges: how
+     * long each took, what it wrote ({@code lastCheckpointSize}: the changes for an incremental
+     * one) and what it refers to in all ({@code lastCheckpointFullSize}).
+     */
+    record Checkpoints(
+            int count,
+            long failed,
+            long meanMillis,
+            long maxMillis,
+            long meanBytes,
+            long meanFullBytes) {
+        String text() {
+            return count == 0
+                    ? "| 0 | " + failed + " | | | | |"
+                    : String.format(
+                            java.util.Locale.ROOT,
+                            "| %d | %d | %,d ms | %,d ms | %,.1f MiB | %,.1f MiB |",
+                            count,
+                            failed,
+                            meanMillis,
+                            maxMillis,
+                            meanBytes / 1048576.0,
+                            meanFullBytes / 1048576.0);
+        }
+    }
+
+    /** Reads a job's checkpoint gauges each time the completed count moves. */
+    private static final class CheckpointWatch {
+        private final String jobId;
+        private long seen;
+        private long failed;
+        private int count;
+        private long totalMillis;
+        private long maxMillis;
+        private long totalBytes;
+        private long totalFullBytes;
+
+        CheckpointWatch(String jobId) {
+            this.jobId = jobId;
+        }
+
+        void poll() {
+            failed =
+                    Math.max(
+                            failed,
+                            OperatorCounters.jobGauge(jobId, OperatorCounters.FAILED_CHECKPOINTS));
+            long completed =
+                    OperatorCounters.jobGauge(jobId, OperatorCounters.COMPLETED_CHECKPOINTS);
+            if (completed <= seen) {
+                return;
+            }
+            seen = completed;
+            long millis =
+                    OperatorCounters.jobGauge(jobId, OperatorCounters.LAST_CHECKPOINT_DURATION);
+            count++;
+            totalMillis += millis;
+            maxMillis = Math.max(maxMillis, millis);
+            totalBytes += OperatorCounters.jobGauge(jobId, OperatorCounters.LAST_CHECKPOINT_SIZE);
+            totalFullBytes +=
+                    OperatorCounters.jobGauge(jobId, OperatorCounters.LAST_CHECKPOINT_FULL_SIZE);
+        }
+
+        Checkpoints result() {
+            return count == 0
+                    ? new Checkpoints(0, failed, 0, 0, 0, 0)
+                    : new Checkpoints(
+                            count,
+                            failed,
+                            totalMillis / count,
+                            maxMillis,
+                            totalBytes / count,
+                            totalFullBytes / count);
         }
     }
 
@@ -65,8 +142,10 @@ final class JobRun {
         long submitted = System.nanoTime();
         JobClient job = env.executeAsync("bench-" + name);
         String id = job.getJobID().toString();
+        CheckpointWatch checkpoints = new CheckpointWatch(id);
         try {
             long first = 0;
+            long nextCheckpointPoll = 0;
             long deadline = submitted + timeout.toNanos();
             long nextStatus = 0;
             long[] last = null;
@@ -76,8 +155,13 @@ final class JobRun {
                 if (first == 0 && sessionIn > 0) {
                     first = now;
                 }
+                if (now > nextCheckpointPoll) {
+                    checkpoints.poll();
+                    nextCheckpointPoll = now + 50_000_000L;
+                }
                 if (sessionIn >= n && !drain) {
-                    return new Result(name, n, now - first, now - submitted, 0, 0);
+                    return new Result(
+                            name, n, now - first, now - submitted, 0, 0, checkpoints.result());
                 }
                 if (sessionIn >= n) {
                     long[] c = {
@@ -95,7 +179,14 @@ final class JobRun {
                     // adds linked ones, so upstream counts do not add up to downstream ones.
                     boolean drained = c[6] == c[5];
                     if (drained && last != null && java.util.Arrays.equals(c, last)) {
-                        return new Result(name, n, now - first, now - submitted, c[2], c[7]);
+                        return new Result(
+                                name,
+                                n,
+                                now - first,
+                                now - submitted,
+                                c[2],
+                                c[7],
+                                checkpoints.result());
                     }
                     last = c;
                     if (now > deadline) {

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.metrics.MetricConfig;
 import org.apache.flink.metrics.MetricGroup;
@@ -14,7 +15,8 @@ import org.apache.flink.metrics.reporter.MetricReporterFactory;
  * A Flink metric reporter that keeps a reference to every operator's {@code numRecordsIn} and
  * {@code numRecordsOut} counter, so the benchmark (same JVM as the MiniCluster) can see the moment
  * every operator of the job has processed the last record. It relies on Flink's own counters, not
- * on the job's metrics, so it works the same with {@code metrics.enabled=false}.
+ * on the job's metrics, so it works the same with {@code metrics.enabled=false}. It also keeps the
+ * JobManager's checkpoint gauges of each job, for the checkpoint figures of a run.
  */
 public final class OperatorCounters implements MetricReporter {
     public static final String IN = "numRecordsIn";
@@ -22,6 +24,23 @@ public final class OperatorCounters implements MetricReporter {
 
     /** job id, operator name, metric name, subtask → counter. */
     private static final Map<String, Counter> COUNTERS = new ConcurrentHashMap<>();
+
+    // The JobManager's checkpoint gauges of a job.
+    static final String COMPLETED_CHECKPOINTS = "numberOfCompletedCheckpoints";
+    static final String FAILED_CHECKPOINTS = "numberOfFailedCheckpoints";
+    static final String LAST_CHECKPOINT_DURATION = "lastCheckpointDuration";
+    static final String LAST_CHECKPOINT_SIZE = "lastCheckpointSize";
+    static final String LAST_CHECKPOINT_FULL_SIZE = "lastCheckpointFullSize";
+    private static final java.util.Set<String> CHECKPOINT_GAUGES =
+            java.util.Set.of(
+                    COMPLETED_CHECKPOINTS,
+                    FAILED_CHECKPOINTS,
+                    LAST_CHECKPOINT_DURATION,
+                    LAST_CHECKPOINT_SIZE,
+                    LAST_CHECKPOINT_FULL_SIZE);
+
+    /** job id, metric name → gauge. */
+    private static final Map<String, Gauge<?>> JOB_GAUGES = new ConcurrentHashMap<>();
 
     /** Cluster settings that install this reporter. */
     public static org.apache.flink.configuration.Configuration clusterSettings() {
@@ -48,6 +67,22 @@ public final class OperatorCounters implements MetricReporter {
     /** Sum over subtasks of {@code metric} for the operator named exactly {@code operator}. */
     public static long sumExact(String jobId, String operator, String metric) {
         return sum(jobId, operator + '\u0000', metric);
+    }
+
+    /** A job-level checkpoint gauge's value, or -1 before the JobManager registered it. */
+    static long jobGauge(String jobId, String metric) {
+        Gauge<?> g = JOB_GAUGES.get(jobId + '\u0000' + metric);
+        return g != null && g.getValue() instanceof Number n ? n.longValue() : -1;
+    }
+
+    private static String jobKey(MetricGroup group, String name) {
+        Map<String, String> v = group.getAllVariables();
+        if (!CHECKPOINT_GAUGES.contains(name)
+                || v.containsKey("<task_id>")
+                || !v.containsKey("<job_id>")) {
+            return null;
+        }
+        return v.get("<job_id>") + '\u0000' + name;
     }
 
     private static String key(MetricGroup group, String name) {
@@ -77,6 +112,10 @@ public final class OperatorCounters implements MetricReporter {
         if (k != null && metric instanceof Counter c) {
             COUNTERS.put(k, c);
         }
+        String j = jobKey(group, name);
+        if (j != null && metric instanceof Gauge<?> g) {
+            JOB_GAUGES.put(j, g);
+        }
     }
 
     @Override
@@ -84,6 +123,10 @@ public final class OperatorCounters implements MetricReporter {
         String k = key(group, name);
         if (k != null) {
             COUNTERS.remove(k, metric);
+        }
+        String j = jobKey(group, name);
+        if (j != null) {
+            JOB_GAUGES.remove(j, metric);
         }
     }
 

@@ -10,6 +10,7 @@ import dev.fraudmonitor.job.operators.StageRules;
 import java.time.Duration;
 import java.util.Arrays;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.changelog.fs.FsStateChangelogOptions;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
@@ -17,6 +18,7 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateChangelogOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -77,13 +79,24 @@ public final class FraudJob {
      * and the job's option was left at its default, the cluster's setting stays in force.
      */
     public static Configuration flinkConfiguration(JobConfig config, ReadableConfig cluster) {
-        Configuration flink = flinkConfiguration(config);
+        Configuration flink = baseConfiguration(config);
+        stateChangelog(flink, config, cluster);
         if (!config.isExplicit(JobConfig.STATE_BACKEND)
                 && cluster.getOptional(StateBackendOptions.STATE_BACKEND).isPresent()) {
             flink.removeConfig(StateBackendOptions.STATE_BACKEND);
         }
         if (cluster.getOptional(CheckpointingOptions.INCREMENTAL_CHECKPOINTS).isPresent()) {
             flink.removeConfig(CheckpointingOptions.INCREMENTAL_CHECKPOINTS);
+        }
+        if (!config.isExplicit(JobConfig.STATE_CHANGELOG)
+                && cluster.getOptional(StateChangelogOptions.ENABLE_STATE_CHANGE_LOG).isPresent()) {
+            flink.removeConfig(StateChangelogOptions.ENABLE_STATE_CHANGE_LOG);
+        }
+        if (cluster.getOptional(StateChangelogOptions.STATE_CHANGE_LOG_STORAGE).isPresent()) {
+            flink.removeConfig(StateChangelogOptions.STATE_CHANGE_LOG_STORAGE);
+        }
+        if (cluster.getOptional(FsStateChangelogOptions.BASE_PATH).isPresent()) {
+            flink.removeConfig(FsStateChangelogOptions.BASE_PATH);
         }
         if (!config.isExplicit(JobConfig.CHECKPOINT_INTERVAL)
                 && cluster.getOptional(CheckpointingOptions.CHECKPOINTING_INTERVAL).isPresent()) {
@@ -135,6 +148,45 @@ public final class FraudJob {
      * (operators never keep references to their input), restarts with backoff.
      */
     public static Configuration flinkConfiguration(JobConfig config) {
+        Configuration flink = baseConfiguration(config);
+        stateChangelog(flink, config, new Configuration());
+        return flink;
+    }
+
+    /**
+     * {@code state.changelog}: the changelog state backend wraps whichever backend is configured.
+     * Its log has to be as durable as the checkpoints that point into it, so it lives beside them:
+     * under {@code checkpoint.dir}, or the cluster's checkpoint directory when the job sets none.
+     */
+    private static void stateChangelog(
+            Configuration flink, JobConfig config, ReadableConfig cluster) {
+        boolean changelog = config.get(JobConfig.STATE_CHANGELOG);
+        flink.set(StateChangelogOptions.ENABLE_STATE_CHANGE_LOG, changelog);
+        if (!changelog) {
+            return;
+        }
+        flink.set(StateChangelogOptions.STATE_CHANGE_LOG_STORAGE, "filesystem");
+        String dir = config.get(JobConfig.CHECKPOINT_DIR);
+        if (dir.isEmpty()) {
+            dir =
+                    cluster.getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY)
+                            .map(String::trim)
+                            .orElse("");
+        }
+        if (dir.isEmpty() && cluster.getOptional(FsStateChangelogOptions.BASE_PATH).isEmpty()) {
+            throw new ConfigException(
+                    JobConfig.STATE_CHANGELOG.key()
+                            + ": the state changelog is written to durable storage beside the"
+                            + " checkpoints; set "
+                            + JobConfig.CHECKPOINT_DIR.key()
+                            + " (or execution.checkpointing.dir on the cluster)");
+        }
+        if (!dir.isEmpty()) {
+            flink.set(FsStateChangelogOptions.BASE_PATH, dir.replaceAll("/+$", "") + "/changelog");
+        }
+    }
+
+    private static Configuration baseConfiguration(JobConfig config) {
         Configuration flink = new Configuration();
         flink.set(
                 CheckpointingOptions.CHECKPOINTING_INTERVAL,

@@ -223,6 +223,13 @@ public final class JobConfig implements Serializable {
                     "keyed state backend",
                     "HASHMAP or ROCKSDB",
                     t -> Parsers.enumValue(StateBackend.class, t));
+    public static final Option<Boolean> STATE_CHANGELOG =
+            add(
+                    "state.changelog",
+                    "false",
+                    "Flink's changelog state backend on top of state.backend: state changes are uploaded as they happen and a checkpoint writes only those since the last one; its log goes under checkpoint.dir, which it needs (benchmarks/RESULTS.md has what it costs)",
+                    "true or false",
+                    Parsers::bool);
     public static final Option<Integer> MAX_PARALLELISM =
             add(
                     "max-parallelism",
