@@ -4,8 +4,9 @@ import java.util.Arrays;
 
 /**
  * What the decision stage remembers about one session: the ACTIVE rules fired in it (latest
- * evidence each), its orders, and the last alert sent. Parallel arrays keep it a Flink POJO (no
- * Kryo) and small; a session fires a handful of rules at most.
+ * evidence each), its orders, and the last alert sent. Parallel arrays of public fields, which the
+ * job's hand-written serializer ({@code job/types}) writes; a session fires a handful of rules at
+ * most.
  */
 public class DecisionState {
     public String accountId;

@@ -6,7 +6,7 @@ import java.util.Arrays;
  * What one entity (an account, a device, a card, a shipping address) remembers within the entity
  * horizon: the ACTIVE rules that fired in sessions touching it, the sessions that placed orders
  * with it, and the incident (case) it belongs to. Bounded: the oldest entries give way. Parallel
- * arrays keep it a Flink POJO (no Kryo).
+ * arrays of public fields, which the job's hand-written serializer ({@code job/types}) writes.
  */
 public class EntityState {
     static final int MAX_HITS = 16;

@@ -5,10 +5,10 @@ import java.util.Arrays;
 /**
  * Everything the grouped rules remember about one group key (one account, one IP, ...).
  *
- * <p>A Flink POJO on purpose (public no-arg constructor, public fields of primitives and primitive
- * arrays only), so Flink never falls back to Kryo. The state is a flat table of entries, one per
- * velocity bucket, distinct value, remembered value or change kind; entry {@code i} is ({@code
- * spec[i]}, {@code time[i]}, {@code val[i]}):
+ * <p>Public fields of primitives and primitive arrays only: the job's hand-written serializer
+ * ({@code job/types}) writes each of them, and its tests fail for a field it does not know. The
+ * state is a flat table of entries, one per velocity bucket, distinct value, remembered value or
+ * change kind; entry {@code i} is ({@code spec[i]}, {@code time[i]}, {@code val[i]}):
  *
  * <ul>
  *   <li>COUNT/SUM bucket: time = bucket start (event time), val = count or sum;

@@ -6,7 +6,7 @@ import dev.fraudmonitor.model.EventType;
 /**
  * What the session rules remember about one session: the facts bot checkout and mismatch rules
  * need, plus a {@link GroupState} for SESSION-grouped velocity/new-value/change rules and for
- * repeat detection of all session rules. A Flink POJO like {@link GroupState}.
+ * repeat detection of all session rules. Public fields, as {@link GroupState}.
  */
 public class SessionState {
     /** Null until a SESSION-grouped rule or a session rule fires. */
@@ -29,9 +29,10 @@ public class SessionState {
 
     /**
      * 64-bit hashes of the event ids this session has seen, an open-addressing table (0 = empty
-     * slot): the session stage's de-duplication, kept here so that a session is one state entry and
-     * not a map of id strings. Two different ids share a hash with a probability of about n² / 2⁶⁵
-     * for n ids, so a repeat is never missed and a new event is dropped in practice never.
+     * slot; a power of two in length, at most three quarters full): the session stage's
+     * de-duplication, kept here so that a session is one state entry and not a map of id strings.
+     * Two different ids share a hash with a probability of about n² / 2⁶⁵ for n ids, so a repeat is
+     * never missed and a new event is dropped in practice never.
      */
     public long[] seenIds;
 
@@ -44,8 +45,10 @@ public class SessionState {
         long h = Hashing.fnv64(eventId);
         if (h == 0) h = 1;
         if (seenIds == null) {
-            seenIds = new long[8];
-        } else if ((seenCount + 1) * 2 > seenIds.length) {
+            seenIds = new long[4];
+        } else if ((seenCount + 1) * 4 > seenIds.length * 3) {
+            // At most three quarters full: linear probing over a few dozen slots stays short, and
+            // a session of 20 events holds 32 slots (256 bytes) instead of 64 at half full.
             long[] old = seenIds;
             seenIds = new long[old.length * 2];
             for (long v : old) {

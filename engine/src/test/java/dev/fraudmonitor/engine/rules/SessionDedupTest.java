@@ -22,14 +22,14 @@ class SessionDedupTest {
             assertFalse(st.firstSighting(ids[i]), "repeat after growth " + i);
         }
         assertEquals(ids.length, st.seenCount);
-        assertEquals(16_384, st.seenIds.length, "kept at most half full");
+        assertEquals(8_192, st.seenIds.length, "kept at most three quarters full");
     }
 
     @Test
     void aNewSessionHoldsASmallTable() {
         SessionState st = new SessionState();
         assertTrue(st.firstSighting("e-1"));
-        assertEquals(8, st.seenIds.length);
+        assertEquals(4, st.seenIds.length);
         assertEquals(1, st.seenCount);
     }
 }
