@@ -309,67 +309,48 @@ public final class Benchmark {
                         }
                     }
                 }
-                // The same job on RocksDB with incremental checkpoints (deploy/config.yaml's
-                // backend): what a checkpoint whose cost follows the changes costs per event.
-                String rocksName = "run" + (++run) + "-rocksdb";
-                Map<String, String> rocksConf =
-                        jobSettings(
-                                kafka,
-                                redisServer,
-                                rocksName,
-                                topic,
-                                prefix,
-                                checkpointInterval,
-                                work,
-                                true);
-                rocksConf.put("state.backend", "ROCKSDB");
-                JobRun.Result rocks =
-                        JobRun.run(rocksName, rocksConf, events, Duration.ofMinutes(20));
-                line(
-                        String.format(
-                                Locale.ROOT,
-                                "| job, metrics on, RocksDB incremental (not in the ratios) | %,.0f"
-                                        + " | %.2f s | %.2f s | %,d | %,d |",
-                                rocks.perSecond(),
-                                rocks.nanos() / 1e9,
-                                rocks.submitToDoneNanos() / 1e9,
-                                rocks.groupCopies(),
-                                rocks.decisions()));
-                check("job on RocksDB", rocks.perSecond());
-                checkpointed.put(rocksName + ", RocksDB incremental, metrics on", rocks);
-                // The HashMap backend wrapped in Flink's changelog backend (state.changelog): a
-                // checkpoint uploads the state changes logged since the last one, the HashMap
-                // tables themselves only at each materialization (every 10 min by default, so
-                // not within a run this short).
-                String changelogName = "run" + (++run) + "-changelog";
-                Map<String, String> changelogConf =
-                        jobSettings(
-                                kafka,
-                                redisServer,
-                                changelogName,
-                                topic,
-                                prefix,
-                                checkpointInterval,
-                                work,
-                                true);
-                changelogConf.put("state.changelog", "true");
-                JobRun.Result changelog =
-                        JobRun.run(changelogName, changelogConf, events, Duration.ofMinutes(20));
-                line(
-                        String.format(
-                                Locale.ROOT,
-                                "| job, metrics on, HashMap + changelog (not in the ratios) | %,.0f"
-                                        + " | %.2f s | %.2f s | %,d | %,d |",
-                                changelog.perSecond(),
-                                changelog.nanos() / 1e9,
-                                changelog.submitToDoneNanos() / 1e9,
-                                changelog.groupCopies(),
-                                changelog.decisions()));
-                check("job with changelog", changelog.perSecond());
-                if (changelog.decisions() == 0) {
-                    missing.add(changelogName + " made no decision");
+                // The same job on other state backends, metrics on (not in the ratios):
+                // - RocksDB with incremental checkpoints (deploy/config.yaml's backend): what a
+                //   checkpoint whose cost follows the changes costs per event;
+                // - the HashMap backend wrapped in Flink's changelog backend (state.changelog): a
+                //   checkpoint uploads the state changes logged since the last one, the HashMap
+                //   tables themselves only at each materialization (every 10 min by default, so
+                //   not within a run this short).
+                String[][] backends = {
+                    {"rocksdb", "RocksDB incremental", "state.backend", "ROCKSDB"},
+                    {"changelog", "HashMap + changelog", "state.changelog", "true"}
+                };
+                for (String[] backend : backends) {
+                    String name = "run" + (++run) + "-" + backend[0];
+                    Map<String, String> conf =
+                            jobSettings(
+                                    kafka,
+                                    redisServer,
+                                    name,
+                                    topic,
+                                    prefix,
+                                    checkpointInterval,
+                                    work,
+                                    true);
+                    conf.put(backend[2], backend[3]);
+                    JobRun.Result j = JobRun.run(name, conf, events, Duration.ofMinutes(20));
+                    line(
+                            String.format(
+                                    Locale.ROOT,
+                                    "| job, metrics on, %s (not in the ratios) | %,.0f"
+                                            + " | %.2f s | %.2f s | %,d | %,d |",
+                                    backend[1],
+                                    j.perSecond(),
+                                    j.nanos() / 1e9,
+                                    j.submitToDoneNanos() / 1e9,
+                                    j.groupCopies(),
+                                    j.decisions()));
+                    check("job, " + backend[1], j.perSecond());
+                    if (j.decisions() == 0) {
+                        missing.add(name + " made no decision");
+                    }
+                    checkpointed.put(name + ", " + backend[1] + ", metrics on", j);
                 }
-                checkpointed.put(changelogName + ", HashMap + changelog, metrics on", changelog);
                 line("");
                 line(
                         "Checkpoints during each job run (JobManager gauges; written ="
