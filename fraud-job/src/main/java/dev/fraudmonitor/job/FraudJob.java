@@ -12,6 +12,7 @@ import java.util.Arrays;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.changelog.fs.FsStateChangelogOptions;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.PipelineOptions;
@@ -75,33 +76,22 @@ public final class FraudJob {
 
     /**
      * As {@link #flinkConfiguration(JobConfig)}, for a cluster: where the cluster's configuration
-     * ({@code deploy/config.yaml}) sets the state backend, checkpoint interval or restart strategy
-     * and the job's option was left at its default, the cluster's setting stays in force.
+     * ({@code deploy/config.yaml}) sets the state backend, incremental checkpoints, the changelog,
+     * the checkpoint interval or the restart strategy and the job's option was left at its default,
+     * the cluster's setting stays in force.
      */
     public static Configuration flinkConfiguration(JobConfig config, ReadableConfig cluster) {
         Configuration flink = baseConfiguration(config);
         stateChangelog(flink, config, cluster);
-        if (!config.isExplicit(JobConfig.STATE_BACKEND)
-                && cluster.getOptional(StateBackendOptions.STATE_BACKEND).isPresent()) {
-            flink.removeConfig(StateBackendOptions.STATE_BACKEND);
-        }
-        if (cluster.getOptional(CheckpointingOptions.INCREMENTAL_CHECKPOINTS).isPresent()) {
-            flink.removeConfig(CheckpointingOptions.INCREMENTAL_CHECKPOINTS);
-        }
-        if (!config.isExplicit(JobConfig.STATE_CHANGELOG)
-                && cluster.getOptional(StateChangelogOptions.ENABLE_STATE_CHANGE_LOG).isPresent()) {
-            flink.removeConfig(StateChangelogOptions.ENABLE_STATE_CHANGE_LOG);
-        }
-        if (cluster.getOptional(StateChangelogOptions.STATE_CHANGE_LOG_STORAGE).isPresent()) {
-            flink.removeConfig(StateChangelogOptions.STATE_CHANGE_LOG_STORAGE);
-        }
-        if (cluster.getOptional(FsStateChangelogOptions.BASE_PATH).isPresent()) {
-            flink.removeConfig(FsStateChangelogOptions.BASE_PATH);
-        }
-        if (!config.isExplicit(JobConfig.CHECKPOINT_INTERVAL)
-                && cluster.getOptional(CheckpointingOptions.CHECKPOINTING_INTERVAL).isPresent()) {
-            flink.removeConfig(CheckpointingOptions.CHECKPOINTING_INTERVAL);
-        }
+        boolean backendGiven = config.isExplicit(JobConfig.STATE_BACKEND);
+        boolean changelogGiven = config.isExplicit(JobConfig.STATE_CHANGELOG);
+        boolean intervalGiven = config.isExplicit(JobConfig.CHECKPOINT_INTERVAL);
+        clusterWins(flink, cluster, StateBackendOptions.STATE_BACKEND, backendGiven);
+        clusterWins(flink, cluster, CheckpointingOptions.INCREMENTAL_CHECKPOINTS, false);
+        clusterWins(flink, cluster, StateChangelogOptions.ENABLE_STATE_CHANGE_LOG, changelogGiven);
+        clusterWins(flink, cluster, StateChangelogOptions.STATE_CHANGE_LOG_STORAGE, false);
+        clusterWins(flink, cluster, FsStateChangelogOptions.BASE_PATH, false);
+        clusterWins(flink, cluster, CheckpointingOptions.CHECKPOINTING_INTERVAL, intervalGiven);
         if (cluster.getOptional(RestartStrategyOptions.RESTART_STRATEGY).isPresent()) {
             flink.removeConfig(RestartStrategyOptions.RESTART_STRATEGY);
             flink.removeConfig(
@@ -110,6 +100,17 @@ public final class FraudJob {
                     RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF);
         }
         return flink;
+    }
+
+    /** Where the cluster sets {@code option}, its value stands, unless the job's own was given. */
+    private static void clusterWins(
+            Configuration flink,
+            ReadableConfig cluster,
+            ConfigOption<?> option,
+            boolean jobOptionGiven) {
+        if (!jobOptionGiven && cluster.getOptional(option).isPresent()) {
+            flink.removeConfig(option);
+        }
     }
 
     /**
