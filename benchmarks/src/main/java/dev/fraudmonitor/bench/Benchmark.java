@@ -286,19 +286,7 @@ public final class Benchmark {
                                         work,
                                         metrics);
                         JobRun.Result j = JobRun.run(name, conf, events, Duration.ofMinutes(20));
-                        line(
-                                String.format(
-                                        Locale.ROOT,
-                                        "| job, metrics %s | %,.0f | %.2f s | %.2f s | %,d | %,d |",
-                                        metrics ? "on" : "off",
-                                        j.perSecond(),
-                                        j.nanos() / 1e9,
-                                        j.submitToDoneNanos() / 1e9,
-                                        j.groupCopies(),
-                                        j.decisions()));
-                        if (j.decisions() == 0) {
-                            missing.add(name + " made no decision");
-                        }
+                        jobRow("metrics " + (metrics ? "on" : "off"), j);
                         checkpointed.put(
                                 name + ", HashMap, metrics " + (metrics ? "on" : "off"), j);
                         if (metrics && (bestOn == null || j.perSecond() > bestOn.perSecond())) {
@@ -334,21 +322,8 @@ public final class Benchmark {
                                     true);
                     conf.put(backend[2], backend[3]);
                     JobRun.Result j = JobRun.run(name, conf, events, Duration.ofMinutes(20));
-                    line(
-                            String.format(
-                                    Locale.ROOT,
-                                    "| job, metrics on, %s (not in the ratios) | %,.0f"
-                                            + " | %.2f s | %.2f s | %,d | %,d |",
-                                    backend[1],
-                                    j.perSecond(),
-                                    j.nanos() / 1e9,
-                                    j.submitToDoneNanos() / 1e9,
-                                    j.groupCopies(),
-                                    j.decisions()));
+                    jobRow("metrics on, " + backend[1] + " (not in the ratios)", j);
                     check("job, " + backend[1], j.perSecond());
-                    if (j.decisions() == 0) {
-                        missing.add(name + " made no decision");
-                    }
                     checkpointed.put(name + ", " + backend[1] + ", metrics on", j);
                 }
                 line("");
@@ -698,6 +673,23 @@ public final class Benchmark {
 
     private static String mib(long bytes) {
         return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+    }
+
+    /** A job run's row of the throughput table; a run that decided nothing is a missing figure. */
+    private void jobRow(String label, JobRun.Result j) {
+        line(
+                String.format(
+                        Locale.ROOT,
+                        "| job, %s | %,.0f | %.2f s | %.2f s | %,d | %,d |",
+                        label,
+                        j.perSecond(),
+                        j.nanos() / 1e9,
+                        j.submitToDoneNanos() / 1e9,
+                        j.groupCopies(),
+                        j.decisions()));
+        if (j.decisions() == 0) {
+            missing.add(j.name() + " made no decision");
+        }
     }
 
     private void check(String what, double value) {

@@ -70,7 +70,10 @@ final class JobRun {
         private final String jobId;
         private long seen;
         private long failed;
-        private int count;
+
+        /** Checkpoints whose gauges were read: two completing between polls show as one. */
+        private int sampled;
+
         private long totalMillis;
         private long maxMillis;
         private long totalBytes;
@@ -93,7 +96,7 @@ final class JobRun {
             seen = completed;
             long millis =
                     OperatorCounters.jobGauge(jobId, OperatorCounters.LAST_CHECKPOINT_DURATION);
-            count++;
+            sampled++;
             totalMillis += millis;
             maxMillis = Math.max(maxMillis, millis);
             totalBytes += OperatorCounters.jobGauge(jobId, OperatorCounters.LAST_CHECKPOINT_SIZE);
@@ -101,16 +104,17 @@ final class JobRun {
                     OperatorCounters.jobGauge(jobId, OperatorCounters.LAST_CHECKPOINT_FULL_SIZE);
         }
 
+        /** The completed count is the JobManager's; the means are over the sampled ones. */
         Checkpoints result() {
-            return count == 0
-                    ? new Checkpoints(0, failed, 0, 0, 0, 0)
+            return sampled == 0
+                    ? new Checkpoints((int) seen, failed, 0, 0, 0, 0)
                     : new Checkpoints(
-                            count,
+                            (int) seen,
                             failed,
-                            totalMillis / count,
+                            totalMillis / sampled,
                             maxMillis,
-                            totalBytes / count,
-                            totalFullBytes / count);
+                            totalBytes / sampled,
+                            totalFullBytes / sampled);
         }
     }
 
