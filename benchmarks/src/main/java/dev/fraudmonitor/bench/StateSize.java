@@ -10,6 +10,7 @@ import dev.fraudmonitor.job.config.JobConfig;
 import dev.fraudmonitor.job.io.RulesProvider;
 import dev.fraudmonitor.job.operators.GroupStage;
 import dev.fraudmonitor.job.operators.SessionStage;
+import dev.fraudmonitor.job.operators.StageOperator;
 import dev.fraudmonitor.job.operators.StageRules;
 import dev.fraudmonitor.job.types.ScoringEventSerializer;
 import java.lang.management.ManagementFactory;
@@ -29,7 +30,6 @@ import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.runtime.state.storage.FileSystemCheckpointStorage;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
@@ -104,8 +104,7 @@ final class StateSize {
         } else {
             try (KeyedOneInputStreamOperatorTestHarness<String, GroupCopy, DecisionInput> h =
                     new KeyedOneInputStreamOperatorTestHarness<>(
-                            new KeyedProcessOperator<>(
-                                    new GroupStage(config, StageRules.redis(config))),
+                            new StageOperator<>(new GroupStage(config, StageRules.redis(config))),
                             c -> c.key,
                             Types.STRING)) {
                 h.setStateBackend(backend);
@@ -153,8 +152,7 @@ final class StateSize {
             JobConfig config, StateBackend backend, Path checkpoints) throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, ScoringEvent, GroupCopy> h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(
-                                new SessionStage(config, StageRules.redis(config))),
+                        new StageOperator<>(new SessionStage(config, StageRules.redis(config))),
                         e -> e.sessionId,
                         Types.STRING);
         h.setStateBackend(backend);

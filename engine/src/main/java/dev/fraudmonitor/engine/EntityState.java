@@ -110,6 +110,14 @@ public class EntityState {
         return hits() == 0 && orderSession.length == 0;
     }
 
+    /** The oldest time held, {@code Long.MAX_VALUE} when empty. */
+    long oldestTime() {
+        long t = Long.MAX_VALUE;
+        for (long h : hitTime) t = Math.min(t, h);
+        for (long o : orderTime) t = Math.min(t, o);
+        return t;
+    }
+
     /** The newest time held, 0 when empty. */
     long newest() {
         long t = 0;

@@ -147,6 +147,11 @@ public final class EntityStep {
         return st.newest() + rs.entityHorizonMillis();
     }
 
+    /** Whether {@link #expire} at {@code now} would drop anything. */
+    public static boolean due(RuleSet rs, EntityState st, long now) {
+        return st.oldestTime() <= now - rs.entityHorizonMillis();
+    }
+
     /** Drops what has left the horizon at {@code now}; true when nothing is left. */
     public static boolean expire(RuleSet rs, EntityState st, long now) {
         return st.dropBefore(now - rs.entityHorizonMillis());

@@ -12,6 +12,7 @@ import dev.fraudmonitor.job.operators.DecisionStage;
 import dev.fraudmonitor.job.operators.EntityStage;
 import dev.fraudmonitor.job.operators.GroupStage;
 import dev.fraudmonitor.job.operators.SessionStage;
+import dev.fraudmonitor.job.operators.StageOperator;
 import dev.fraudmonitor.job.operators.StageRules;
 import dev.fraudmonitor.job.types.WireTypes;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
@@ -50,14 +51,18 @@ public final class FraudTopology {
 
         SingleOutputStreamOperator<GroupCopy> copies =
                 events.keyBy(e -> e.sessionId, TypeInformation.of(String.class))
-                        .process(new SessionStage(config, rules), WireTypes.GROUP_COPY)
-                        .name("session: dedup, session rules, fan-out")
+                        .transform(
+                                "session: dedup, session rules, fan-out",
+                                WireTypes.GROUP_COPY,
+                                new StageOperator<>(new SessionStage(config, rules)))
                         .uid("session-stage");
 
         SingleOutputStreamOperator<DecisionInput> groupHits =
                 copies.keyBy(c -> c.key, TypeInformation.of(String.class))
-                        .process(new GroupStage(config, rules), WireTypes.DECISION_INPUT)
-                        .name("group: velocity and history rules")
+                        .transform(
+                                "group: velocity and history rules",
+                                WireTypes.DECISION_INPUT,
+                                new StageOperator<>(new GroupStage(config, rules)))
                         .uid("group-stage");
 
         DataStream<DecisionInput> hits = copies.getSideOutput(SessionStage.HITS).union(groupHits);
@@ -71,15 +76,19 @@ public final class FraudTopology {
                         .name("entity fan-out")
                         .uid("entity-fan-out")
                         .keyBy(c -> c.key, TypeInformation.of(String.class))
-                        .process(new EntityStage(config, rules), WireTypes.DECISION_INPUT)
-                        .name("entity: risk across sessions, cases")
+                        .transform(
+                                "entity: risk across sessions, cases",
+                                WireTypes.DECISION_INPUT,
+                                new StageOperator<>(new EntityStage(config, rules)))
                         .uid("entity-stage");
 
         SingleOutputStreamOperator<Output> alerts =
                 decisionInputs
                         .keyBy(h -> h.sessionId, TypeInformation.of(String.class))
-                        .process(new DecisionStage(config, rules))
-                        .name("decision: score, alert, hold")
+                        .transform(
+                                "decision: score, alert, hold",
+                                TypeInformation.of(Output.class),
+                                new StageOperator<>(new DecisionStage(config, rules)))
                         .uid("decision-stage");
 
         return new Outputs(alerts, alerts.getSideOutput(DecisionStage.HOLDS), deadLetters);

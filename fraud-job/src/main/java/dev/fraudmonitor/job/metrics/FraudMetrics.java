@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +61,8 @@ public final class FraudMetrics {
     private final Counter ruleReloads;
     private final Map<String, Counter> ruleReloadFailures = new ConcurrentHashMap<>();
     private final Map<String, Counter> redisErrors = new ConcurrentHashMap<>();
+    private final Map<String, Timer> sweeps = new ConcurrentHashMap<>();
+    private final Map<String, DistributionSummary> sweptKeys = new ConcurrentHashMap<>();
     private final AtomicLong rulesVersion = new AtomicLong(-1);
     private final AtomicLong listsVersion = new AtomicLong(-1);
     private final AtomicLong lastReloadMillis = new AtomicLong(0);
@@ -366,6 +369,31 @@ public final class FraudMetrics {
     public void checkpointCompleted(long checkpointId) {
         lastCheckpointId.accumulateAndGet(checkpointId, Math::max);
         lastCheckpointMillis.set(System.currentTimeMillis());
+    }
+
+    /**
+     * One expiry sweep of a stage's state on the heap backend (see the job's {@code RuleStage}):
+     * how long it held the stage's thread, and how many keys it visited.
+     */
+    public void stateSwept(String state, int keys, long nanos) {
+        sweeps.computeIfAbsent(
+                        state,
+                        k ->
+                                Timer.builder("fraud.state.sweep")
+                                        .description(
+                                                "Expiry sweeps over a stage's keys (heap backend, once per minute of event time)")
+                                        .tag("state", k)
+                                        .register(registry))
+                .record(nanos, TimeUnit.NANOSECONDS);
+        sweptKeys
+                .computeIfAbsent(
+                        state,
+                        k ->
+                                DistributionSummary.builder("fraud.state.sweep.keys")
+                                        .description("Keys one expiry sweep visited")
+                                        .tag("state", k)
+                                        .register(registry))
+                .record(keys);
     }
 
     public void ruleReloadFailure(String reason) {

@@ -18,9 +18,8 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Keyed by session: holds the session's decision state and its expiry timer, runs {@link
- * DecisionStep}, and writes its alerts (main output) and holds ({@link #HOLDS}) as JSON for the
- * sinks.
+ * Keyed by session: holds the session's decision state, runs {@link DecisionStep}, and writes its
+ * alerts (main output) and holds ({@link #HOLDS}) as JSON for the sinks.
  */
 public class DecisionStage extends RuleStage<DecisionInput, Output> implements CheckpointListener {
     private static final long serialVersionUID = 1L;
@@ -78,9 +77,7 @@ public class DecisionStage extends RuleStage<DecisionInput, Output> implements C
         }
         state.update(st);
         if (fresh) {
-            // One cleanup timer per session, moved on by onTimer (see GroupStage).
-            ctx.timerService()
-                    .registerEventTimeTimer(Timers.roundUp(DecisionStep.expiresAt(rs, st)));
+            scheduleExpiry(ctx.timerService(), DecisionStep.expiresAt(rs, st));
         }
     }
 
@@ -101,17 +98,21 @@ public class DecisionStage extends RuleStage<DecisionInput, Output> implements C
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Output> out)
-            throws Exception {
+    ValueStateDescriptor<?> stateDescriptor() {
+        return STATE;
+    }
+
+    @Override
+    long expire(long now) throws Exception {
         DecisionState st = state.value();
         if (st == null) {
-            return;
+            return 0;
         }
         long expiresAt = DecisionStep.expiresAt(rules.current().rules(), st);
-        if (expiresAt <= timestamp) {
+        if (expiresAt <= now) {
             state.clear();
-        } else {
-            ctx.timerService().registerEventTimeTimer(Timers.roundUp(expiresAt));
+            return 0;
         }
+        return expiresAt;
     }
 }

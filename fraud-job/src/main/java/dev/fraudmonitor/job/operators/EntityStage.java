@@ -12,9 +12,8 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.util.Collector;
 
 /**
- * Keyed by one account, device, card or shipping address: holds the entity's state and its expiry
- * timer, and runs {@link EntityStep}. Linked hits go on to the decision stage of the sessions they
- * concern.
+ * Keyed by one account, device, card or shipping address: holds the entity's state and runs {@link
+ * EntityStep}. Linked hits go on to the decision stage of the sessions they concern.
  */
 public class EntityStage extends RuleStage<EntityCopy, DecisionInput> {
     private static final long serialVersionUID = 1L;
@@ -53,27 +52,31 @@ public class EntityStage extends RuleStage<EntityCopy, DecisionInput> {
         } else {
             state.update(st);
             if (fresh) {
-                // One cleanup timer per key, moved on by onTimer (see GroupStage).
-                ctx.timerService()
-                        .registerEventTimeTimer(Timers.roundUp(EntityStep.expiresAt(rs, st)));
+                scheduleExpiry(ctx.timerService(), EntityStep.expiresAt(rs, st));
             }
         }
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<DecisionInput> out)
-            throws Exception {
+    ValueStateDescriptor<?> stateDescriptor() {
+        return STATE;
+    }
+
+    @Override
+    long expire(long now) throws Exception {
         EntityState st = state.value();
         if (st == null) {
-            return;
+            return 0;
         }
         RuleSet rs = rules.current().rules();
-        if (EntityStep.expire(rs, st, timestamp)) {
-            state.clear();
-        } else {
-            state.update(st);
-            long next = Math.max(EntityStep.expiresAt(rs, st), timestamp + 1);
-            ctx.timerService().registerEventTimeTimer(Timers.roundUp(next));
+        if (!EntityStep.due(rs, st, now)) {
+            return EntityStep.expiresAt(rs, st);
         }
+        if (EntityStep.expire(rs, st, now)) {
+            state.clear();
+            return 0;
+        }
+        state.update(st);
+        return EntityStep.expiresAt(rs, st);
     }
 }

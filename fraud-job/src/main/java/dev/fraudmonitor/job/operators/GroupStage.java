@@ -11,11 +11,11 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.util.Collector;
 
 /**
- * Keyed by one grouping value (an account, an IP, a card...): holds that key's state and its expiry
- * timer, and runs {@link GroupStep}. Only hits travel on.
+ * Keyed by one grouping value (an account, an IP, a card...): holds that key's state and runs
+ * {@link GroupStep}. Only hits travel on.
  *
- * <p>State is dropped by an event-time timer once nothing in it is inside any rule's window, so
- * idle keys do not leak.
+ * <p>State is dropped once nothing in it is inside any rule's window (see {@link RuleStage} for
+ * when), so idle keys do not leak.
  */
 public class GroupStage extends RuleStage<GroupCopy, DecisionInput> {
     private static final long serialVersionUID = 1L;
@@ -55,27 +55,35 @@ public class GroupStage extends RuleStage<GroupCopy, DecisionInput> {
         } else {
             state.update(st);
             if (fresh) {
-                // One cleanup timer per key, set when its state is created and moved on by the
-                // timer itself (onTimer), not one per minute of activity: every pending timer is
-                // written into each checkpoint.
-                ctx.timerService().registerEventTimeTimer(Timers.roundUp(GroupStep.expiresAt(st)));
+                // One timer per key, moved on by the timer itself, not one per minute of activity.
+                scheduleExpiry(ctx.timerService(), GroupStep.expiresAt(st));
             }
         }
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<DecisionInput> out)
-            throws Exception {
+    ValueStateDescriptor<?> stateDescriptor() {
+        return STATE;
+    }
+
+    @Override
+    long expire(long now) throws Exception {
         GroupState st = state.value();
         if (st == null) {
-            return;
+            return 0;
         }
-        if (GroupStep.expire(rules.current().rules(), st, timestamp)) {
+        int entries = st.size();
+        int fires = st.fireRule == null ? 0 : st.fireRule.length;
+        long expiresAt = st.expiresAt;
+        if (GroupStep.expire(rules.current().rules(), st, now)) {
             state.clear();
-        } else {
-            state.update(st);
-            long next = Math.max(GroupStep.expiresAt(st), timestamp + 1);
-            ctx.timerService().registerEventTimeTimer(Timers.roundUp(next));
+            return 0;
         }
+        if (st.size() != entries
+                || (st.fireRule == null ? 0 : st.fireRule.length) != fires
+                || st.expiresAt != expiresAt) {
+            state.update(st);
+        }
+        return GroupStep.expiresAt(st);
     }
 }

@@ -15,9 +15,8 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Keyed by session: holds the session's state and its expiry timer, and runs {@link SessionStep}.
- * Group copies go on to the group stage; session hits and order notices leave by {@link #HITS} for
- * the decision stage.
+ * Keyed by session: holds the session's state and runs {@link SessionStep}. Group copies go on to
+ * the group stage; session hits and order notices leave by {@link #HITS} for the decision stage.
  */
 public class SessionStage extends RuleStage<ScoringEvent, GroupCopy> {
     private static final long serialVersionUID = 1L;
@@ -61,10 +60,7 @@ public class SessionStage extends RuleStage<ScoringEvent, GroupCopy> {
         }
         state.update(st);
         if (fresh) {
-            // One cleanup timer per session, moved on by onTimer while the session goes on (see
-            // GroupStage).
-            ctx.timerService()
-                    .registerEventTimeTimer(Timers.roundUp(SessionStep.expiresAt(now.rules(), st)));
+            scheduleExpiry(ctx.timerService(), SessionStep.expiresAt(now.rules(), st));
         }
         for (DecisionInput input : step.toDecision()) {
             ctx.output(HITS, input);
@@ -75,19 +71,21 @@ public class SessionStage extends RuleStage<ScoringEvent, GroupCopy> {
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<GroupCopy> out)
-            throws Exception {
+    ValueStateDescriptor<?> stateDescriptor() {
+        return STATE;
+    }
+
+    @Override
+    long expire(long now) throws Exception {
         SessionState st = state.value();
         if (st == null) {
-            return;
+            return 0;
         }
-        if (SessionStep.expired(rules.current().rules(), st, timestamp)) {
+        if (SessionStep.expired(rules.current().rules(), st, now)) {
             state.clear();
-        } else {
-            // The session went on, or the rule set's session timeout grew, since the timer was set.
-            ctx.timerService()
-                    .registerEventTimeTimer(
-                            Timers.roundUp(SessionStep.expiresAt(rules.current().rules(), st)));
+            return 0;
         }
+        // The session went on, or the rule set's session timeout grew.
+        return SessionStep.expiresAt(rules.current().rules(), st);
     }
 }

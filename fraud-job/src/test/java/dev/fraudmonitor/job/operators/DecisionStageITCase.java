@@ -1,9 +1,11 @@
 package dev.fraudmonitor.job.operators;
 
 import static dev.fraudmonitor.job.operators.StageHarnesses.after;
+import static dev.fraudmonitor.job.operators.StageHarnesses.assertExpiryScheduled;
 import static dev.fraudmonitor.job.operators.StageHarnesses.assertNothingLeft;
 import static dev.fraudmonitor.job.operators.StageHarnesses.fixedRules;
 import static dev.fraudmonitor.job.operators.StageHarnesses.flat;
+import static dev.fraudmonitor.job.operators.StageHarnesses.keys;
 import static dev.fraudmonitor.job.operators.StageHarnesses.minutes;
 import static dev.fraudmonitor.job.operators.StageHarnesses.side;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,6 +19,7 @@ import dev.fraudmonitor.engine.rules.Hit;
 import dev.fraudmonitor.engine.rules.RuleMode;
 import dev.fraudmonitor.job.event.Output;
 import dev.fraudmonitor.job.metrics.FraudMetrics;
+import dev.fraudmonitor.job.operators.StageHarnesses.Backend;
 import dev.fraudmonitor.model.Action;
 import dev.fraudmonitor.model.Alert;
 import dev.fraudmonitor.model.EventType;
@@ -39,6 +42,8 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@link DecisionStage} in Flink's keyed operator harness, with its thresholds and cooldown in a
@@ -242,47 +247,49 @@ class DecisionStageITCase {
         }
     }
 
-    @Test
-    void nothingIsLeftOnceTheSessionTtlHasPassed() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void nothingIsLeftOnceTheSessionTtlHasPassed(Backend backend) throws Exception {
         StageHarnesses.Setup config =
                 fixedRules(RULES.replaceFirst("\\{", "{\"sessionTimeout\": \"PT1H\", "));
         Session quiet = Session.guest("198.51.100.71", "US").as("acct-71");
-        try (var h = StageHarnesses.decision(config)) {
+        try (var h = StageHarnesses.decision(config, backend)) {
             h.open();
             feed(h, hit("block-ip", 90, 1));
             feed(h, orderNotice("o-71", 2));
             feed(h, DecisionInput.orderPlaced(order(quiet, "o-72", 20), 1));
             assertEquals(2, alerts(h).size());
-            assertEquals(2, h.numKeyedStateEntries(), "an order alone is remembered too");
+            assertEquals(2, keys(h), "an order alone is remembered too");
 
             // Held until one TTL after each session's last hit (rounded up to the minute).
             h.processWatermark(after(minutes(2), Duration.ofHours(1)) - 1);
-            assertEquals(2, h.numKeyedStateEntries());
+            assertEquals(2, keys(h));
             h.processWatermark(after(minutes(2), Duration.ofHours(1)));
-            assertEquals(1, h.numKeyedStateEntries());
+            assertEquals(1, keys(h));
             h.processWatermark(after(minutes(20), Duration.ofHours(1)));
             assertNothingLeft(h);
         }
     }
 
-    @Test
-    void cooldownAndAlertIdsSurviveASnapshotAndRestore() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void cooldownAndAlertIdsSurviveASnapshotAndRestore(Backend backend) throws Exception {
         StageHarnesses.Setup config = fixedRules(RULES);
         List<DecisionInput> beforeSnapshot = List.of(hit("block-ip", 90, 1));
         List<DecisionInput> afterRestore = List.of(hit("block-ip", 90, 5), orderNotice("o-9", 6));
 
         KeyedOneInputStreamOperatorTestHarness<String, DecisionInput, Output> before =
-                StageHarnesses.decision(config);
+                StageHarnesses.decision(config, backend);
         before.open();
         beforeSnapshot.forEach(m -> feedQuietly(before, m));
         List<Alert> alerts = new ArrayList<>(alerts(before));
         OperatorSubtaskState snapshot = before.snapshot(1L, 1L);
         before.close();
 
-        try (var h = StageHarnesses.decision(config)) {
+        try (var h = StageHarnesses.decision(config, backend)) {
             h.initializeState(snapshot);
             h.open();
-            assertEquals(1, h.numEventTimeTimers(), "the TTL timer is part of the snapshot");
+            assertExpiryScheduled(h, backend);
             afterRestore.forEach(m -> feedQuietly(h, m));
             alerts.addAll(alerts(h));
 
@@ -295,7 +302,7 @@ class DecisionStageITCase {
         }
 
         // A replay from the start without the snapshot decides the same, under the same ids.
-        try (var replay = StageHarnesses.decision(config)) {
+        try (var replay = StageHarnesses.decision(config, backend)) {
             replay.open();
             beforeSnapshot.forEach(m -> feedQuietly(replay, m));
             afterRestore.forEach(m -> feedQuietly(replay, m));

@@ -1,8 +1,10 @@
 package dev.fraudmonitor.job.operators;
 
+import static dev.fraudmonitor.job.operators.StageHarnesses.assertExpiryScheduled;
 import static dev.fraudmonitor.job.operators.StageHarnesses.assertNothingLeft;
 import static dev.fraudmonitor.job.operators.StageHarnesses.fixedRules;
 import static dev.fraudmonitor.job.operators.StageHarnesses.flat;
+import static dev.fraudmonitor.job.operators.StageHarnesses.keys;
 import static dev.fraudmonitor.job.operators.StageHarnesses.minutes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +15,7 @@ import dev.fraudmonitor.engine.EntityStep;
 import dev.fraudmonitor.engine.rules.GroupBy;
 import dev.fraudmonitor.engine.rules.Hit;
 import dev.fraudmonitor.engine.rules.RuleMode;
+import dev.fraudmonitor.job.operators.StageHarnesses.Backend;
 import dev.fraudmonitor.model.LoginOutcome;
 import dev.fraudmonitor.testkit.TestEvents.Session;
 import java.time.Duration;
@@ -20,11 +23,14 @@ import java.util.List;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The entity stage in a Flink harness with a fixed rule set: a session hears of the hits of other
- * sessions on the same account before its own input, with the incident's case id; the entity's
- * state and timers are gone once the horizon has passed, and survive a snapshot and restore.
+ * sessions on the same account before its own input, with the incident's case id; a hit is
+ * forgotten once it has left the horizon, the entity's state once all of it has, on the heap (by
+ * the sweep) and on RocksDB (by timers); state survives a snapshot and restore.
  */
 class EntityStageITCase {
     static final String RULES =
@@ -55,24 +61,26 @@ class EntityStageITCase {
             assertEquals("account", linked.linkedBy);
             assertEquals(EntityStep.caseIdOf(a.sessionId()), linked.caseId);
             assertEquals(change.eventId, out.get(out.size() - 1).eventId, "own input last");
-            assertTrue(h.numKeyedStateEntries() > 0);
+            assertTrue(keys(h) > 0);
         }
     }
 
-    @Test
-    void nothingIsLeftOnceTheHorizonHasPassedAndStateSurvivesARestore() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void nothingIsLeftOnceTheHorizonHasPassedAndStateSurvivesARestore(Backend backend)
+            throws Exception {
         StageHarnesses.Setup config = fixedRules(RULES);
         Session a = Session.guest("203.0.113.62", "RO").as("acct-gone");
         Session b = Session.guest("203.0.113.63", "RO").as("acct-gone");
 
         KeyedOneInputStreamOperatorTestHarness<String, EntityCopy, DecisionInput> before =
-                StageHarnesses.entity(config);
+                StageHarnesses.entity(config, backend);
         before.open();
         feedAll(before, hit(a, 1, "new-device-for-account", 45));
         OperatorSubtaskState snapshot = before.snapshot(1L, 1L);
         before.close();
 
-        try (var h = StageHarnesses.entity(config)) {
+        try (var h = StageHarnesses.entity(config, backend)) {
             h.initializeState(snapshot);
             h.open();
             feedAll(h, hit(b, 30, "credential-change-before-order", 45));
@@ -83,6 +91,38 @@ class EntityStageITCase {
             assertTrue(linked >= 1, "the restored entity still links session a");
 
             h.processWatermark(minutes(30).plus(Duration.ofHours(2)).toEpochMilli() + 60_000);
+            assertNothingLeft(h);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aHitLeavesTheHorizonWhileTheEntityLivesOn(Backend backend) throws Exception {
+        StageHarnesses.Setup config = fixedRules(RULES);
+        Session a = Session.guest("203.0.113.64", "RO").as("acct-long");
+        Session b = Session.guest("203.0.113.65", "RO").as("acct-long");
+        Session c = Session.guest("203.0.113.66", "RO").as("acct-long");
+
+        try (var h = StageHarnesses.entity(config, backend)) {
+            h.open();
+            feedAll(h, hit(a, 1, "new-device-for-account", 45));
+            feedAll(h, hit(b, 100, "credential-change-before-order", 45));
+            assertExpiryScheduled(h, backend);
+
+            // Two hours after session a's hit, it has left the horizon; b's has not.
+            h.processWatermark(minutes(122).toEpochMilli());
+            assertTrue(keys(h) > 0, "session b's hit keeps the entity");
+            h.getOutput().clear();
+            feedAll(h, hit(c, 125, "new-device-for-account", 45));
+            List<String> linkedTo =
+                    h.extractOutputValues().stream()
+                            .filter(x -> x.kind == DecisionInput.Kind.LINKED_HIT)
+                            .map(x -> x.linkedSessionId)
+                            .distinct()
+                            .toList();
+            assertEquals(List.of(b.sessionId()), linkedTo);
+
+            h.processWatermark(minutes(125 + 122).toEpochMilli());
             assertNothingLeft(h);
         }
     }

@@ -1,8 +1,10 @@
 package dev.fraudmonitor.job.operators;
 
+import static dev.fraudmonitor.job.operators.StageHarnesses.assertExpiryScheduled;
 import static dev.fraudmonitor.job.operators.StageHarnesses.assertNothingLeft;
 import static dev.fraudmonitor.job.operators.StageHarnesses.fixedRules;
 import static dev.fraudmonitor.job.operators.StageHarnesses.flat;
+import static dev.fraudmonitor.job.operators.StageHarnesses.keys;
 import static dev.fraudmonitor.job.operators.StageHarnesses.minutes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,6 +16,7 @@ import dev.fraudmonitor.engine.GroupCopy;
 import dev.fraudmonitor.engine.event.ScoringEvent;
 import dev.fraudmonitor.engine.rules.GroupBy;
 import dev.fraudmonitor.job.config.JobConfig;
+import dev.fraudmonitor.job.operators.StageHarnesses.Backend;
 import dev.fraudmonitor.model.ChangeKind;
 import dev.fraudmonitor.model.LoginOutcome;
 import dev.fraudmonitor.testkit.RedisExtension;
@@ -23,6 +26,8 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import redis.clients.jedis.RedisClient;
 
 /**
@@ -101,13 +106,14 @@ class GroupStageITCase {
         }
     }
 
-    @Test
-    void nothingIsLeftOnceWindowsAndCooldownsHavePassed() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void nothingIsLeftOnceWindowsAndCooldownsHavePassed(Backend backend) throws Exception {
         StageHarnesses.Setup config = fixedRules(RULES);
         Session quiet = Session.guest("203.0.113.53", "US").as("acct-quiet");
         Session attacked = Session.guest("203.0.113.54", "US").as("acct-attacked");
 
-        try (var h = StageHarnesses.group(config)) {
+        try (var h = StageHarnesses.group(config, backend)) {
             h.open();
             feed(h, failedLogin(quiet, 1));
             feed(h, failedLogin(quiet, 2));
@@ -115,19 +121,19 @@ class GroupStageITCase {
                 feed(h, failedLogin(attacked, m));
             }
             assertEquals(1, h.extractOutputValues().size(), "the attacked account fired at 4");
-            assertEquals(2, h.numKeyedStateEntries());
+            assertEquals(2, keys(h));
 
             // The quiet account's last bucket (minute 2) is kept one window plus one bucket.
             h.processWatermark(minutes(12).toEpochMilli());
-            assertEquals(2, h.numKeyedStateEntries(), "minute 2 is still inside the window");
+            assertEquals(2, keys(h), "minute 2 is still inside the window");
             h.processWatermark(minutes(13).toEpochMilli());
-            assertEquals(1, h.numKeyedStateEntries(), "the quiet account is gone");
+            assertEquals(1, keys(h), "the quiet account is gone");
 
             // The attacked account's buckets are out of the window too, but it remembers that its
             // rule fired at minute 4 until the cooldown has passed.
             h.processWatermark(minutes(33).toEpochMilli());
-            assertEquals(1, h.numKeyedStateEntries(), "the fire time is kept for the cooldown");
-            assertTrue(h.numEventTimeTimers() > 0);
+            assertEquals(1, keys(h), "the fire time is kept for the cooldown");
+            assertExpiryScheduled(h, backend);
             h.processWatermark(minutes(34).toEpochMilli());
             assertNothingLeft(h);
         }
@@ -148,13 +154,14 @@ class GroupStageITCase {
         }
     }
 
-    @Test
-    void countsAndCleanupTimersSurviveASnapshotAndRestore() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void countsAndCleanupTimersSurviveASnapshotAndRestore(Backend backend) throws Exception {
         StageHarnesses.Setup config = fixedRules(RULES);
         Session s = Session.guest("203.0.113.56", "US").as("acct-restored");
 
         KeyedOneInputStreamOperatorTestHarness<String, GroupCopy, DecisionInput> before =
-                StageHarnesses.group(config);
+                StageHarnesses.group(config, backend);
         before.open();
         for (int m = 1; m <= 3; m++) {
             feed(before, failedLogin(s, m));
@@ -162,11 +169,11 @@ class GroupStageITCase {
         OperatorSubtaskState snapshot = before.snapshot(1L, 1L);
         before.close();
 
-        try (var h = StageHarnesses.group(config)) {
+        try (var h = StageHarnesses.group(config, backend)) {
             h.initializeState(snapshot);
             h.open();
-            assertEquals(1, h.numKeyedStateEntries());
-            assertTrue(h.numEventTimeTimers() > 0, "the cleanup timer is part of the snapshot");
+            assertEquals(1, keys(h));
+            assertExpiryScheduled(h, backend);
 
             feed(h, failedLogin(s, 4));
             List<DecisionInput> hits = h.extractOutputValues();
@@ -235,8 +242,10 @@ class GroupStageITCase {
         }
     }
 
-    @Test
-    void theRuleKindsOfLanguageV2FireAndLeaveNoStateOrTimersBehind() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void theRuleKindsOfLanguageV2FireAndLeaveNoStateOrTimersBehind(Backend backend)
+            throws Exception {
         String rules =
                 StageHarnesses.ruleSet(
                         "PT30M",
@@ -257,7 +266,7 @@ class GroupStageITCase {
                          "factor": 1.5, "minCount": 2}""");
         StageHarnesses.Setup config = fixedRules(rules);
         Session s = Session.guest("203.0.113.70", "US").as("acct-v2");
-        try (var h = StageHarnesses.group(config)) {
+        try (var h = StageHarnesses.group(config, backend)) {
             h.open();
             feed(h, flat(s.login(minutes(0), "u-v2", LoginOutcome.SUCCESS)));
             feed(h, flat(s.login(minutes(1), "u-v2", LoginOutcome.SUCCESS)));
@@ -269,7 +278,7 @@ class GroupStageITCase {
             assertTrue(fired.contains("failed-share"), fired.toString());
             assertTrue(fired.contains("reset-then-order"), fired.toString());
             assertTrue(fired.contains("young-account"), fired.toString());
-            assertTrue(h.numEventTimeTimers() > 0);
+            assertExpiryScheduled(h, backend);
 
             // The longest retention is the first sighting's two hours after the order.
             h.processWatermark(minutes(45 + 120 + 2).toEpochMilli());

@@ -1,10 +1,12 @@
 package dev.fraudmonitor.job.operators;
 
 import static dev.fraudmonitor.job.operators.StageHarnesses.after;
+import static dev.fraudmonitor.job.operators.StageHarnesses.assertExpiryScheduled;
 import static dev.fraudmonitor.job.operators.StageHarnesses.assertNothingLeft;
 import static dev.fraudmonitor.job.operators.StageHarnesses.clearOutputs;
 import static dev.fraudmonitor.job.operators.StageHarnesses.fixedRules;
 import static dev.fraudmonitor.job.operators.StageHarnesses.flat;
+import static dev.fraudmonitor.job.operators.StageHarnesses.keys;
 import static dev.fraudmonitor.job.operators.StageHarnesses.minutes;
 import static dev.fraudmonitor.job.operators.StageHarnesses.side;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,6 +20,7 @@ import dev.fraudmonitor.engine.event.ScoringEvent;
 import dev.fraudmonitor.engine.rules.GroupBy;
 import dev.fraudmonitor.engine.rules.ListKind;
 import dev.fraudmonitor.job.metrics.FraudMetrics;
+import dev.fraudmonitor.job.operators.StageHarnesses.Backend;
 import dev.fraudmonitor.model.LoginOutcome;
 import dev.fraudmonitor.model.PaymentOutcome;
 import dev.fraudmonitor.testkit.RedisExtension;
@@ -30,6 +33,8 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@link SessionStage} in Flink's keyed operator harness, with its rules in a real redis-server:
@@ -175,8 +180,9 @@ class SessionStageITCase {
         }
     }
 
-    @Test
-    void nothingIsLeftOnceTheSessionTtlHasPassed() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void nothingIsLeftOnceTheSessionTtlHasPassed(Backend backend) throws Exception {
         StageHarnesses.Setup config =
                 fixedRules(RULES.replaceFirst("\\{", "{\"sessionTimeout\": \"PT2H\", "));
         Session early = Session.guest("203.0.113.30", "US").as("acct-30");
@@ -190,59 +196,63 @@ class SessionStageITCase {
                         flat(late.pageView(minutes(30), "/")),
                         flat(late.login(minutes(31), "user-31", LoginOutcome.SUCCESS)));
 
-        try (var h = StageHarnesses.session(config)) {
+        try (var h = StageHarnesses.session(config, backend)) {
             h.open();
             for (ScoringEvent e : events) {
                 h.processElement(e, e.eventTime);
             }
-            int bothSessions = h.numKeyedStateEntries();
-            assertTrue(bothSessions > 0);
-            assertTrue(h.numEventTimeTimers() > 0);
+            int bothSessions = keys(h);
+            assertExpiryScheduled(h, backend);
 
             // Just before the early session's TTL: it still remembers its events.
             h.processWatermark(after(minutes(5.5), Duration.ofHours(2)) - 1);
             clearOutputs(h, SessionStage.HITS);
             h.processElement(firstOfEarly, firstOfEarly.eventTime);
             assertEquals(List.of(), h.extractOutputValues(), "still a duplicate within the TTL");
-            assertEquals(bothSessions, h.numKeyedStateEntries());
+            assertEquals(bothSessions, keys(h));
 
-            // Past it (cleanup timers are rounded up to the minute): only the late session is left.
+            // Past it (expiry runs on whole minutes): only the late session is left.
             h.processWatermark(after(minutes(6), Duration.ofHours(2)));
-            assertEquals(bothSessions / 2, h.numKeyedStateEntries());
+            assertEquals(bothSessions / 2, keys(h));
 
             h.processWatermark(after(minutes(31), Duration.ofHours(2)));
             assertNothingLeft(h);
         }
     }
 
-    @Test
-    void aSessionBusyForAnHourHoldsOneTimerAndIsDroppedATimeoutAfterItsLastEvent()
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aSessionBusyForAnHourHoldsOneTimerAndIsDroppedATimeoutAfterItsLastEvent(Backend backend)
             throws Exception {
         StageHarnesses.Setup config =
                 fixedRules(RULES.replaceFirst("\\{", "{\"sessionTimeout\": \"PT1H\", "));
         Session busy = Session.guest("203.0.113.40", "US").as("acct-40");
-        try (var h = StageHarnesses.session(config)) {
+        try (var h = StageHarnesses.session(config, backend)) {
             h.open();
             // a page view every 2 minutes for an hour: 31 events, each moving the expiry on
             for (int m = 0; m <= 60; m += 2) {
                 ScoringEvent e = flat(busy.pageView(minutes(m), "/p" + m));
                 h.processElement(e, e.eventTime);
             }
-            assertEquals(1, h.numEventTimeTimers(), "one cleanup timer, not one per minute");
+            assertEquals(
+                    backend == Backend.ROCKSDB ? 1 : 0,
+                    h.numEventTimeTimers(),
+                    "one timer on RocksDB, not one per minute; none on the heap");
 
-            // The first timer fires an hour after the first event; the session went on, so the
-            // timer moves to an hour after the last one instead of dropping it.
+            // An hour after the first event the session went on, so it is kept (and its timer
+            // moves to an hour after the last event).
             h.processWatermark(after(minutes(0), Duration.ofHours(1)) + 60_000);
-            assertTrue(h.numKeyedStateEntries() > 0, "still within the timeout of its last event");
-            assertEquals(1, h.numEventTimeTimers());
+            assertTrue(keys(h) > 0, "still within the timeout of its last event");
+            assertEquals(backend == Backend.ROCKSDB ? 1 : 0, h.numEventTimeTimers());
 
             h.processWatermark(after(minutes(60), Duration.ofHours(1)) + 60_000);
             assertNothingLeft(h);
         }
     }
 
-    @Test
-    void deduplicationCountsAndTimersSurviveASnapshotAndRestore() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void deduplicationCountsAndTimersSurviveASnapshotAndRestore(Backend backend) throws Exception {
         StageHarnesses.Setup config =
                 fixedRules(RULES.replaceFirst("\\{", "{\"sessionTimeout\": \"PT2H\", "));
         Session s = Session.guest("203.0.113.40", "US").as("acct-40");
@@ -254,17 +264,17 @@ class SessionStageITCase {
                 flat(s.payment(minutes(3), "o-40", "card-3", 2_000, PaymentOutcome.DECLINED));
 
         KeyedOneInputStreamOperatorTestHarness<String, ScoringEvent, GroupCopy> before =
-                StageHarnesses.session(config);
+                StageHarnesses.session(config, backend);
         before.open();
         before.processElement(d1, d1.eventTime);
         before.processElement(d2, d2.eventTime);
         OperatorSubtaskState snapshot = before.snapshot(1L, 1L);
         before.close();
 
-        try (var h = StageHarnesses.session(config)) {
+        try (var h = StageHarnesses.session(config, backend)) {
             h.initializeState(snapshot);
             h.open();
-            assertTrue(h.numEventTimeTimers() > 0, "the TTL timer is part of the snapshot");
+            assertExpiryScheduled(h, backend);
 
             h.processElement(d2, d2.eventTime);
             assertEquals(List.of(), h.extractOutputValues(), "seen before the snapshot: dropped");

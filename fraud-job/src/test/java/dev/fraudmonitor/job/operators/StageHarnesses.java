@@ -1,6 +1,7 @@
 package dev.fraudmonitor.job.operators;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fraudmonitor.engine.DecisionInput;
 import dev.fraudmonitor.engine.EntityCopy;
@@ -20,9 +21,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -86,31 +92,97 @@ final class StageHarnesses {
 
     static KeyedOneInputStreamOperatorTestHarness<String, ScoringEvent, GroupCopy> session(
             Setup setup) throws Exception {
-        return keyed(new SessionStage(setup.config(), setup.rules()), e -> e.sessionId);
+        return session(setup, Backend.HEAP);
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, ScoringEvent, GroupCopy> session(
+            Setup setup, Backend backend) throws Exception {
+        return keyed(new SessionStage(setup.config(), setup.rules()), e -> e.sessionId, backend);
     }
 
     static KeyedOneInputStreamOperatorTestHarness<String, GroupCopy, DecisionInput> group(
             Setup setup) throws Exception {
-        return keyed(new GroupStage(setup.config(), setup.rules()), c -> c.key);
+        return group(setup, Backend.HEAP);
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, GroupCopy, DecisionInput> group(
+            Setup setup, Backend backend) throws Exception {
+        return keyed(new GroupStage(setup.config(), setup.rules()), c -> c.key, backend);
     }
 
     static KeyedOneInputStreamOperatorTestHarness<String, EntityCopy, DecisionInput> entity(
             Setup setup) throws Exception {
-        return keyed(new EntityStage(setup.config(), setup.rules()), c -> c.key);
+        return entity(setup, Backend.HEAP);
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, EntityCopy, DecisionInput> entity(
+            Setup setup, Backend backend) throws Exception {
+        return keyed(new EntityStage(setup.config(), setup.rules()), c -> c.key, backend);
     }
 
     static KeyedOneInputStreamOperatorTestHarness<String, DecisionInput, Output> decision(
             Setup setup) throws Exception {
-        return keyed(new DecisionStage(setup.config(), setup.rules()), h -> h.sessionId);
+        return decision(setup, Backend.HEAP);
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, DecisionInput, Output> decision(
+            Setup setup, Backend backend) throws Exception {
+        return keyed(new DecisionStage(setup.config(), setup.rules()), h -> h.sessionId, backend);
     }
 
     /** Not yet opened: call {@code open()}, or {@code initializeState(snapshot)} first. */
     private static <I, O> KeyedOneInputStreamOperatorTestHarness<String, I, O> keyed(
-            KeyedProcessFunction<String, I, O> stage,
-            org.apache.flink.api.java.functions.KeySelector<I, String> key)
+            RuleStage<I, O> stage,
+            org.apache.flink.api.java.functions.KeySelector<I, String> key,
+            Backend backend)
             throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(stage), key, Types.STRING);
+        KeyedOneInputStreamOperatorTestHarness<String, I, O> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new StageOperator<>(stage), key, Types.STRING);
+        h.setStateBackend(backend.create());
+        return h;
+    }
+
+    /**
+     * Where a harness keeps its state, which decides how expired state is dropped: on the heap by a
+     * sweep each minute of event time, on RocksDB by a timer per key.
+     */
+    enum Backend {
+        HEAP,
+        ROCKSDB;
+
+        StateBackend create() {
+            return this == HEAP ? new HashMapStateBackend() : new EmbeddedRocksDBStateBackend();
+        }
+    }
+
+    /**
+     * Keys holding state, on either backend (the harness counts state entries on the heap only).
+     * Each stage keeps one state per key.
+     */
+    static int keys(KeyedOneInputStreamOperatorTestHarness<String, ?, ?> h) {
+        KeyedStateBackend<Object> backend =
+                ((AbstractStreamOperator<?>) h.getOperator()).getKeyedStateBackend();
+        List<String> states =
+                List.of(
+                        SessionStage.STATE.getName(),
+                        GroupStage.STATE.getName(),
+                        EntityStage.STATE.getName(),
+                        DecisionStage.STATE.getName());
+        try (Stream<Object> keys = backend.getKeys(states, VoidNamespace.INSTANCE)) {
+            return (int) keys.count();
+        }
+    }
+
+    /** Expiry is scheduled for the keys held: a timer per key on RocksDB, none on the heap. */
+    static void assertExpiryScheduled(
+            KeyedOneInputStreamOperatorTestHarness<String, ?, ?> h, Backend backend) {
+        assertTrue(keys(h) > 0, "keys held");
+        if (backend == Backend.ROCKSDB) {
+            assertTrue(h.numEventTimeTimers() > 0, "a timer per key on RocksDB");
+        } else {
+            assertEquals(0, h.numEventTimeTimers(), "no timers on the heap: the sweep drops keys");
+        }
     }
 
     /** The job's flat form of a contract event, stamped as read from Kafka at its event time. */
@@ -143,7 +215,7 @@ final class StageHarnesses {
     }
 
     static void assertNothingLeft(KeyedOneInputStreamOperatorTestHarness<String, ?, ?> h) {
-        assertEquals(0, h.numKeyedStateEntries(), "keyed state entries left");
+        assertEquals(0, keys(h), "keyed state entries left");
         assertEquals(0, h.numEventTimeTimers(), "event-time timers left");
         assertEquals(0, h.numProcessingTimeTimers(), "processing-time timers left");
     }
