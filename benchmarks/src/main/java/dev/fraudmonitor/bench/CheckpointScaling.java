@@ -15,12 +15,13 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 /**
  * Whether a checkpoint costs what changed or what is stored: the job's real {@link SessionStage} in
  * Flink's keyed operator harness holds {@code keys} sessions (one simulated event each), is
- * checkpointed once, then takes the same {@code changes} events (half to sessions it holds, half to
- * new ones) and is checkpointed again. Measured: the rate of those events, and the second
- * checkpoint's duration (synchronous and asynchronous parts, run back to back by the harness) and
- * the bytes it wrote. Run at two key counts, the figures say whether cost follows the keys (a
- * HashMap backend writes every key every time) or the changes (RocksDB incremental writes the new
- * SST files only).
+ * checkpointed once, then {@code rounds} times takes {@code changes} events (half to sessions it
+ * holds, half to new ones) and is checkpointed again. Measured, as means over the rounds: the rate
+ * of those events, each checkpoint's duration (synchronous and asynchronous parts, run back to back
+ * by the harness) and the bytes it wrote. One checkpoint alone is a poor sample on RocksDB: the
+ * compactions a flush sets off land in whichever checkpoint follows. Run at two key counts, the
+ * figures say whether cost follows the keys (a HashMap backend writes every key every time) or the
+ * changes (RocksDB incremental writes the new SST files only).
  */
 final class CheckpointScaling {
     private CheckpointScaling() {}
@@ -29,9 +30,11 @@ final class CheckpointScaling {
             String backend,
             long keys,
             long changes,
+            int rounds,
             double fillSeconds,
             double changesPerSecond,
             double checkpointMillis,
+            double maxCheckpointMillis,
             long checkpointBytes,
             long stateBytes) {}
 
@@ -41,6 +44,7 @@ final class CheckpointScaling {
             List<ScoringEvent> mix,
             long keys,
             long changes,
+            int rounds,
             Path checkpoints)
             throws Exception {
         Files.createDirectories(checkpoints);
@@ -58,27 +62,43 @@ final class CheckpointScaling {
             h.notifyOfCompletedCheckpoint(1);
 
             SplittableRandom rnd = new SplittableRandom(42);
-            long t1 = System.nanoTime();
-            for (long i = 0; i < changes; i++) {
-                String session = i % 2 == 0 ? "s-bench-" + rnd.nextLong(keys) : "s-bench-new-" + i;
-                process(h, mix.get((int) ((keys + i) % mix.size())), session, "-c" + i);
-                if (i % 10_000 == 0) drain(h);
-            }
-            drain(h);
-            double rate = changes / ((System.nanoTime() - t1) / 1e9);
+            double changeSeconds = 0;
+            double totalMs = 0;
+            double maxMs = 0;
+            long written = 0;
+            long state = 0;
+            long i = 0;
+            for (int round = 1; round <= rounds; round++) {
+                long t1 = System.nanoTime();
+                for (long c = 0; c < changes; c++, i++) {
+                    String session =
+                            i % 2 == 0 ? "s-bench-" + rnd.nextLong(keys) : "s-bench-new-" + i;
+                    process(h, mix.get((int) ((keys + i) % mix.size())), session, "-c" + i);
+                    if (i % 10_000 == 0) drain(h);
+                }
+                drain(h);
+                changeSeconds += (System.nanoTime() - t1) / 1e9;
 
-            long t2 = System.nanoTime();
-            OperatorSubtaskState second = h.snapshot(2, System.currentTimeMillis());
-            double ms = (System.nanoTime() - t2) / 1e6;
+                long t2 = System.nanoTime();
+                OperatorSubtaskState next = h.snapshot(round + 1, System.currentTimeMillis());
+                double ms = (System.nanoTime() - t2) / 1e6;
+                h.notifyOfCompletedCheckpoint(round + 1);
+                totalMs += ms;
+                maxMs = Math.max(maxMs, ms);
+                written += next.getCheckpointedSize();
+                state = next.getStateSize();
+            }
             return new Result(
                     rocksdb ? "RocksDB incremental" : "HashMap (full)",
                     keys,
                     changes,
+                    rounds,
                     fill,
-                    rate,
-                    ms,
-                    second.getCheckpointedSize(),
-                    second.getStateSize());
+                    changes * rounds / changeSeconds,
+                    totalMs / rounds,
+                    maxMs,
+                    written / rounds,
+                    state);
         }
     }
 
