@@ -529,8 +529,10 @@ public final class Benchmark {
                                 "## State per key (%,d keys per operator, one simulated event each)",
                                 stateKeys));
                 line("");
-                line("| operator | backend | live heap / key | checkpoint / key | time |");
-                line("|---|---|---|---|---|");
+                line(
+                        "| operator | backend | live heap / key | checkpoint / key | expiry sweep"
+                                + " over all keys | time |");
+                line("|---|---|---|---|---|---|");
                 JobConfig stateConfig =
                         JobConfig.of(
                                 jobSettings(
@@ -556,7 +558,7 @@ public final class Benchmark {
                         line(
                                 String.format(
                                         Locale.ROOT,
-                                        "| %s | %s | %s | %.0f B | %.1f s |",
+                                        "| %s | %s | %s | %.0f B | %s | %.1f s |",
                                         op,
                                         s.backend(),
                                         Double.isNaN(s.heapBytesPerKey())
@@ -564,6 +566,10 @@ public final class Benchmark {
                                                 : String.format(
                                                         Locale.ROOT, "%.0f B", s.heapBytesPerKey()),
                                         s.checkpointBytesPerKey(),
+                                        Double.isNaN(s.sweepMillis())
+                                                ? "(timers)"
+                                                : String.format(
+                                                        Locale.ROOT, "%,.0f ms", s.sweepMillis()),
                                         s.millis() / 1000));
                         if (!rocks) {
                             check(op + " heap/key", s.heapBytesPerKey());
