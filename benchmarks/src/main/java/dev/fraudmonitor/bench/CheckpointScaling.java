@@ -49,7 +49,7 @@ final class CheckpointScaling {
             throws Exception {
         Files.createDirectories(checkpoints);
         try (KeyedOneInputStreamOperatorTestHarness<String, ScoringEvent, GroupCopy> h =
-                StateSize.sessionHarness(config, StateSize.backend(rocksdb), checkpoints)) {
+                StateSize.sessionHarness(config, StateSize.backend(rocksdb, config), checkpoints)) {
             long t0 = System.nanoTime();
             for (long k = 0; k < keys; k++) {
                 process(h, mix.get((int) (k % mix.size())), "s-bench-" + k, "-e1");

@@ -6,6 +6,7 @@ import dev.fraudmonitor.engine.RulesSnapshot;
 import dev.fraudmonitor.engine.SessionStep;
 import dev.fraudmonitor.engine.event.ScoringEvent;
 import dev.fraudmonitor.engine.rules.SessionState;
+import dev.fraudmonitor.job.FraudJob;
 import dev.fraudmonitor.job.config.JobConfig;
 import dev.fraudmonitor.job.io.RulesProvider;
 import dev.fraudmonitor.job.operators.GroupStage;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import javax.management.ObjectName;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
@@ -70,7 +72,7 @@ final class StateSize {
             Path checkpoints)
             throws Exception {
         Files.createDirectories(checkpoints);
-        StateBackend backend = backend(rocksdb);
+        StateBackend backend = backend(rocksdb, config);
         boolean session = operator.equals("session");
         RulesSnapshot rules;
         try (RulesProvider provider = RulesProvider.acquire(config)) {
@@ -178,7 +180,7 @@ final class StateSize {
     }
 
     /** RocksDB with incremental checkpoints, or the heap backend, as a harness needs it. */
-    static StateBackend backend(boolean rocksdb) {
+    static StateBackend backend(boolean rocksdb, JobConfig config) {
         if (!rocksdb) {
             return new HashMapStateBackend();
         }
@@ -186,7 +188,10 @@ final class StateSize {
         // What a TaskManager slot would give RocksDB (deploy/config.yaml); the harness's own
         // managed memory is so small that RocksDB flushes a memtable every few writes and stalls.
         r.getMemoryConfiguration().setFixedMemoryPerSlot(Benchmark.SLOT_MANAGED_MEMORY);
-        return r;
+        // And the RocksDB options the job sets for itself.
+        Configuration job =
+                FraudJob.flinkConfiguration(config.with(JobConfig.STATE_BACKEND, "ROCKSDB"));
+        return r.configure(job, StateSize.class.getClassLoader());
     }
 
     /** Live bytes per class (a full GC first), from the JVM's GC.class_histogram command. */

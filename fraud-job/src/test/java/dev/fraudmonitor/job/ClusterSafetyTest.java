@@ -12,6 +12,7 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 
@@ -69,5 +70,21 @@ class ClusterSafetyTest {
         assertFalse(
                 FraudJob.flinkConfiguration(rocks, cluster)
                         .contains(CheckpointingOptions.INCREMENTAL_CHECKPOINTS));
+    }
+
+    @Test
+    void rocksDbUsesBloomFiltersUnlessTheClusterSaysOtherwise() {
+        JobConfig rocks = JobConfig.of(Map.of("state.backend", "ROCKSDB"));
+        assertTrue(
+                FraudJob.flinkConfiguration(rocks)
+                        .get(RocksDBConfigurableOptions.USE_BLOOM_FILTER));
+        assertFalse(
+                FraudJob.flinkConfiguration(JobConfig.of(Map.of()))
+                        .contains(RocksDBConfigurableOptions.USE_BLOOM_FILTER));
+        Configuration cluster = new Configuration();
+        cluster.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, false);
+        assertFalse(
+                FraudJob.flinkConfiguration(rocks, cluster)
+                        .contains(RocksDBConfigurableOptions.USE_BLOOM_FILTER));
     }
 }
