@@ -8,6 +8,7 @@ import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.util.function.ThrowingRunnable;
 
 /**
  * Runs a keyed stage and decides when its expired state is dropped (see {@link RuleStage}): by a
@@ -64,15 +65,11 @@ public final class StageOperator<I, O> extends KeyedProcessOperator<String, I, O
     private void sweep(long now) throws Exception {
         long started = System.nanoTime();
         int[] keys = {0};
-        getKeyedStateBackend()
-                .applyToAllKeys(
-                        VoidNamespace.INSTANCE,
-                        VoidNamespaceSerializer.INSTANCE,
-                        stage.stateDescriptor(),
-                        (key, state) -> {
-                            keys[0]++;
-                            stage.expire(now);
-                        });
+        forEachKey(
+                () -> {
+                    keys[0]++;
+                    stage.expire(now);
+                });
         stage.metrics.stateSwept(
                 stage.stateDescriptor().getName(), keys[0], System.nanoTime() - started);
     }
@@ -88,12 +85,17 @@ public final class StageOperator<I, O> extends KeyedProcessOperator<String, I, O
         if (anyTimer(timers)) {
             return;
         }
+        forEachKey(() -> timers.registerEventTimeTimer(VoidNamespace.INSTANCE, 0));
+    }
+
+    /** Runs {@code action} with each key that holds the stage's state as the current key. */
+    private void forEachKey(ThrowingRunnable<Exception> action) throws Exception {
         getKeyedStateBackend()
                 .applyToAllKeys(
                         VoidNamespace.INSTANCE,
                         VoidNamespaceSerializer.INSTANCE,
                         stage.stateDescriptor(),
-                        (key, state) -> timers.registerEventTimeTimer(VoidNamespace.INSTANCE, 0));
+                        (key, state) -> action.run());
     }
 
     private static boolean anyTimer(InternalTimerService<VoidNamespace> timers) throws Exception {
