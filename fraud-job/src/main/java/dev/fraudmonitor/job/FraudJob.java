@@ -77,9 +77,9 @@ public final class FraudJob {
 
     /**
      * As {@link #flinkConfiguration(JobConfig)}, for a cluster: where the cluster's configuration
-     * ({@code deploy/config.yaml}) sets the state backend, incremental checkpoints, the changelog,
-     * the checkpoint interval or the restart strategy and the job's option was left at its default,
-     * the cluster's setting stays in force.
+     * ({@code deploy/config.yaml}) sets the state backend, incremental checkpoints, bloom filters,
+     * the changelog, the checkpoint interval, the network buffer timeout or the restart strategy
+     * and the job's option was left at its default, the cluster's setting stays in force.
      */
     public static Configuration flinkConfiguration(JobConfig config, ReadableConfig cluster) {
         Configuration flink = baseConfiguration(config);
@@ -94,6 +94,7 @@ public final class FraudJob {
         clusterWins(flink, cluster, StateChangelogOptions.STATE_CHANGE_LOG_STORAGE, false);
         clusterWins(flink, cluster, FsStateChangelogOptions.BASE_PATH, false);
         clusterWins(flink, cluster, CheckpointingOptions.CHECKPOINTING_INTERVAL, intervalGiven);
+        clusterWins(flink, cluster, ExecutionOptions.BUFFER_TIMEOUT, false);
         if (cluster.getOptional(RestartStrategyOptions.RESTART_STRATEGY).isPresent()) {
             flink.removeConfig(RestartStrategyOptions.RESTART_STRATEGY);
             flink.removeConfig(
@@ -214,7 +215,9 @@ public final class FraudJob {
             flink.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
         }
         // Records cross four shuffles before a decision; with Flink's 100 ms default a partly
-        // filled network buffer waits that long at each, which is most of a hold's latency.
+        // filled network buffer waits that long at each, which is most of a hold's latency. 1 ms
+        // halves the hold median again but costs about 9 % of throughput (benchmarks/RESULTS.md),
+        // so it is the cluster's choice (execution.buffer-timeout).
         flink.set(ExecutionOptions.BUFFER_TIMEOUT, Duration.ofMillis(5));
         flink.set(PipelineOptions.GENERIC_TYPES, false);
         flink.set(PipelineOptions.OBJECT_REUSE, true);

@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fraudmonitor.job.config.ConfigException;
 import dev.fraudmonitor.job.config.JobConfig;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
@@ -70,6 +72,19 @@ class ClusterSafetyTest {
         assertFalse(
                 FraudJob.flinkConfiguration(rocks, cluster)
                         .contains(CheckpointingOptions.INCREMENTAL_CHECKPOINTS));
+    }
+
+    @Test
+    void theNetworkBufferTimeoutIsFiveMillisecondsUnlessTheClusterSetsOne() {
+        JobConfig job = JobConfig.of(Map.of());
+        assertEquals(
+                Duration.ofMillis(5),
+                FraudJob.flinkConfiguration(job).get(ExecutionOptions.BUFFER_TIMEOUT));
+        Configuration cluster = new Configuration();
+        cluster.set(ExecutionOptions.BUFFER_TIMEOUT, Duration.ofMillis(1));
+        assertFalse(
+                FraudJob.flinkConfiguration(job, cluster)
+                        .contains(ExecutionOptions.BUFFER_TIMEOUT));
     }
 
     @Test
