@@ -296,11 +296,10 @@ public final class Benchmark {
                                 name + ", HashMap, metrics " + (metrics ? "on" : "off"), j);
                         if (metrics) {
                             onRates.add(j.perSecond());
-                        }
-                        if (metrics && (bestOn == null || j.perSecond() > bestOn.perSecond())) {
-                            bestOn = j;
-                        }
-                        if (!metrics && (bestOff == null || j.perSecond() > bestOff.perSecond())) {
+                            if (bestOn == null || j.perSecond() > bestOn.perSecond()) {
+                                bestOn = j;
+                            }
+                        } else if (bestOff == null || j.perSecond() > bestOff.perSecond()) {
                             bestOff = j;
                         }
                     }
