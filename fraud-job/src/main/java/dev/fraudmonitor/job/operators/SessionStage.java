@@ -81,11 +81,13 @@ public class SessionStage extends RuleStage<ScoringEvent, GroupCopy> {
         if (st == null) {
             return 0;
         }
-        if (SessionStep.expired(rules.current().rules(), st, now)) {
+        // Later than when the key was last looked at if the session went on, or the rule set's
+        // session timeout grew.
+        long expiresAt = SessionStep.expiresAt(rules.current().rules(), st);
+        if (expiresAt <= now) {
             state.clear();
             return 0;
         }
-        // The session went on, or the rule set's session timeout grew.
-        return SessionStep.expiresAt(rules.current().rules(), st);
+        return expiresAt;
     }
 }

@@ -222,8 +222,8 @@ class SessionStageITCase {
 
     @ParameterizedTest
     @EnumSource(Backend.class)
-    void aSessionBusyForAnHourHoldsOneTimerAndIsDroppedATimeoutAfterItsLastEvent(Backend backend)
-            throws Exception {
+    void aSessionBusyForAnHourHoldsOneTimerAtMostAndIsDroppedATimeoutAfterItsLastEvent(
+            Backend backend) throws Exception {
         StageHarnesses.Setup config =
                 fixedRules(RULES.replaceFirst("\\{", "{\"sessionTimeout\": \"PT1H\", "));
         Session busy = Session.guest("203.0.113.40", "US").as("acct-40");
