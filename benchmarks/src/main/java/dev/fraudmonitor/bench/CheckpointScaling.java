@@ -48,7 +48,7 @@ final class CheckpointScaling {
             Path checkpoints)
             throws Exception {
         Files.createDirectories(checkpoints);
-        try (KeyedOneInputStreamOperatorTestHarness<String, ScoringEvent, GroupCopy> h =
+        try (KeyedOneInputStreamOperatorTestHarness<Long, ScoringEvent, GroupCopy> h =
                 StateSize.sessionHarness(config, StateSize.backend(rocksdb, config), checkpoints)) {
             long t0 = System.nanoTime();
             for (long k = 0; k < keys; k++) {
@@ -103,7 +103,7 @@ final class CheckpointScaling {
     }
 
     private static void process(
-            KeyedOneInputStreamOperatorTestHarness<String, ScoringEvent, GroupCopy> h,
+            KeyedOneInputStreamOperatorTestHarness<Long, ScoringEvent, GroupCopy> h,
             ScoringEvent template,
             String session,
             String eventSuffix)

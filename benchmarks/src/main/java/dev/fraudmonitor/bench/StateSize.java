@@ -13,6 +13,7 @@ import dev.fraudmonitor.job.operators.GroupStage;
 import dev.fraudmonitor.job.operators.SessionStage;
 import dev.fraudmonitor.job.operators.StageOperator;
 import dev.fraudmonitor.job.operators.StageRules;
+import dev.fraudmonitor.job.operators.StateKeys;
 import dev.fraudmonitor.job.types.ScoringEventSerializer;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -25,7 +26,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import javax.management.ObjectName;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateBackend;
@@ -87,7 +87,7 @@ final class StateSize {
         OperatorSubtaskState snapshot;
         double sweepMs = Double.NaN;
         if (session) {
-            try (KeyedOneInputStreamOperatorTestHarness<String, ScoringEvent, GroupCopy> h =
+            try (KeyedOneInputStreamOperatorTestHarness<Long, ScoringEvent, GroupCopy> h =
                     sessionHarness(config, backend, checkpoints)) {
                 before = liveHeap();
                 if (!rocksdb) histogramBefore = histogram();
@@ -107,11 +107,11 @@ final class StateSize {
                 if (!rocksdb) sweepMs = sweep(h);
             }
         } else {
-            try (KeyedOneInputStreamOperatorTestHarness<String, GroupCopy, DecisionInput> h =
+            try (KeyedOneInputStreamOperatorTestHarness<Long, GroupCopy, DecisionInput> h =
                     new KeyedOneInputStreamOperatorTestHarness<>(
                             new StageOperator<>(new GroupStage(config, StageRules.redis(config))),
-                            c -> c.key,
-                            Types.STRING)) {
+                            StateKeys.GROUP,
+                            StateKeys.TYPE)) {
                 h.setStateBackend(backend);
                 h.setCheckpointStorage(new FileSystemCheckpointStorage(checkpoints.toUri()));
                 h.open();
@@ -158,7 +158,7 @@ final class StateSize {
      * The heap backend's expiry sweep over every key, timed: a watermark at event time 0 sweeps and
      * drops nothing, as most sweeps of a running job drop few of the keys they visit.
      */
-    private static double sweep(KeyedOneInputStreamOperatorTestHarness<String, ?, ?> h)
+    private static double sweep(KeyedOneInputStreamOperatorTestHarness<Long, ?, ?> h)
             throws Exception {
         long t = System.nanoTime();
         h.processWatermark(0);
@@ -166,13 +166,13 @@ final class StateSize {
     }
 
     /** The job's session stage in Flink's keyed harness on {@code backend}, opened. */
-    static KeyedOneInputStreamOperatorTestHarness<String, ScoringEvent, GroupCopy> sessionHarness(
+    static KeyedOneInputStreamOperatorTestHarness<Long, ScoringEvent, GroupCopy> sessionHarness(
             JobConfig config, StateBackend backend, Path checkpoints) throws Exception {
-        KeyedOneInputStreamOperatorTestHarness<String, ScoringEvent, GroupCopy> h =
+        KeyedOneInputStreamOperatorTestHarness<Long, ScoringEvent, GroupCopy> h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new StageOperator<>(new SessionStage(config, StageRules.redis(config))),
-                        e -> e.sessionId,
-                        Types.STRING);
+                        StateKeys.SESSION,
+                        StateKeys.TYPE);
         h.setStateBackend(backend);
         h.setCheckpointStorage(new FileSystemCheckpointStorage(checkpoints.toUri()));
         h.open();

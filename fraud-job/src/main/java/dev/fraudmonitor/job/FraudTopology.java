@@ -14,6 +14,7 @@ import dev.fraudmonitor.job.operators.GroupStage;
 import dev.fraudmonitor.job.operators.SessionStage;
 import dev.fraudmonitor.job.operators.StageOperator;
 import dev.fraudmonitor.job.operators.StageRules;
+import dev.fraudmonitor.job.operators.StateKeys;
 import dev.fraudmonitor.job.types.WireTypes;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -50,7 +51,7 @@ public final class FraudTopology {
         DataStream<byte[]> deadLetters = events.getSideOutput(DEAD_LETTERS);
 
         SingleOutputStreamOperator<GroupCopy> copies =
-                events.keyBy(e -> e.sessionId, TypeInformation.of(String.class))
+                events.keyBy(StateKeys.SESSION, StateKeys.TYPE)
                         .transform(
                                 "session: dedup, session rules, fan-out",
                                 WireTypes.GROUP_COPY,
@@ -58,7 +59,7 @@ public final class FraudTopology {
                         .uid("session-stage");
 
         SingleOutputStreamOperator<DecisionInput> groupHits =
-                copies.keyBy(c -> c.key, TypeInformation.of(String.class))
+                copies.keyBy(StateKeys.GROUP, StateKeys.TYPE)
                         .transform(
                                 "group: velocity and history rules",
                                 WireTypes.DECISION_INPUT,
@@ -75,7 +76,7 @@ public final class FraudTopology {
                                 WireTypes.ENTITY_COPY)
                         .name("entity fan-out")
                         .uid("entity-fan-out")
-                        .keyBy(c -> c.key, TypeInformation.of(String.class))
+                        .keyBy(StateKeys.ENTITY, StateKeys.TYPE)
                         .transform(
                                 "entity: risk across sessions, cases",
                                 WireTypes.DECISION_INPUT,
@@ -84,7 +85,7 @@ public final class FraudTopology {
 
         SingleOutputStreamOperator<Output> alerts =
                 decisionInputs
-                        .keyBy(h -> h.sessionId, TypeInformation.of(String.class))
+                        .keyBy(StateKeys.DECISION, StateKeys.TYPE)
                         .transform(
                                 "decision: score, alert, hold",
                                 TypeInformation.of(Output.class),

@@ -62,7 +62,7 @@ public class DecisionStage extends RuleStage<DecisionInput, Output> implements C
         if (fresh) {
             st = new DecisionState();
         }
-        DecisionStep.Decision d = DecisionStep.apply(rs, ctx.getCurrentKey(), st, m);
+        DecisionStep.Decision d = DecisionStep.apply(rs, m.sessionId, st, m);
         switch (d.outcome()) {
             case SHADOW:
                 return; // nothing of a shadow hit is kept

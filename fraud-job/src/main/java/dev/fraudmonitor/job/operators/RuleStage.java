@@ -24,7 +24,7 @@ import org.apache.flink.util.Collector;
  * minute: the same minutes at which the timers would have fired, so the state held at any watermark
  * is the same.
  */
-public abstract class RuleStage<I, O> extends KeyedProcessFunction<String, I, O>
+public abstract class RuleStage<I, O> extends KeyedProcessFunction<Long, I, O>
         implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 

@@ -15,8 +15,9 @@ import org.apache.flink.runtime.state.FunctionInitializationContext;
  * <p>Union list state: after a restore, or a change of parallelism, every subtask sees every saved
  * copy and the provider takes the newest.
  */
-final class RulesInForce {
-    private static final ListStateDescriptor<String> SAVED =
+public final class RulesInForce {
+    /** Kept by every keyed stage; {@code KeyMigration} carries it into a rewritten savepoint. */
+    public static final ListStateDescriptor<String> SAVED =
             new ListStateDescriptor<>("rules-in-force", Types.STRING);
 
     private final ListState<String> saved;

@@ -14,7 +14,7 @@ import org.apache.flink.util.function.ThrowingRunnable;
  * Runs a keyed stage and decides when its expired state is dropped (see {@link RuleStage}): by a
  * timer per key on RocksDB, by a sweep over all keys each minute of event time on the heap.
  */
-public final class StageOperator<I, O> extends KeyedProcessOperator<String, I, O> {
+public final class StageOperator<I, O> extends KeyedProcessOperator<Long, I, O> {
     private static final long serialVersionUID = 1L;
 
     /** The name {@link KeyedProcessOperator} gives its timer service; savepoints carry it. */

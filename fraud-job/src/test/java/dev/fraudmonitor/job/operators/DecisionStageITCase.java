@@ -278,7 +278,7 @@ class DecisionStageITCase {
         List<DecisionInput> beforeSnapshot = List.of(hit("block-ip", 90, 1));
         List<DecisionInput> afterRestore = List.of(hit("block-ip", 90, 5), orderNotice("o-9", 6));
 
-        KeyedOneInputStreamOperatorTestHarness<String, DecisionInput, Output> before =
+        KeyedOneInputStreamOperatorTestHarness<Long, DecisionInput, Output> before =
                 StageHarnesses.decision(config, backend);
         before.open();
         beforeSnapshot.forEach(m -> feedQuietly(before, m));
@@ -335,14 +335,13 @@ class DecisionStageITCase {
     }
 
     private static void feed(
-            KeyedOneInputStreamOperatorTestHarness<String, DecisionInput, Output> h,
-            DecisionInput m)
+            KeyedOneInputStreamOperatorTestHarness<Long, DecisionInput, Output> h, DecisionInput m)
             throws Exception {
         h.processElement(m, m.eventTime);
     }
 
     private static void feedQuietly(
-            KeyedOneInputStreamOperatorTestHarness<String, DecisionInput, Output> h,
+            KeyedOneInputStreamOperatorTestHarness<Long, DecisionInput, Output> h,
             DecisionInput m) {
         try {
             feed(h, m);
@@ -352,7 +351,7 @@ class DecisionStageITCase {
     }
 
     private static List<Alert> alerts(
-            KeyedOneInputStreamOperatorTestHarness<String, DecisionInput, Output> h)
+            KeyedOneInputStreamOperatorTestHarness<Long, DecisionInput, Output> h)
             throws IOException {
         List<Alert> out = new ArrayList<>();
         for (Output o : h.extractOutputValues()) {

@@ -73,7 +73,7 @@ class EntityStageITCase {
         Session a = Session.guest("203.0.113.62", "RO").as("acct-gone");
         Session b = Session.guest("203.0.113.63", "RO").as("acct-gone");
 
-        KeyedOneInputStreamOperatorTestHarness<String, EntityCopy, DecisionInput> before =
+        KeyedOneInputStreamOperatorTestHarness<Long, EntityCopy, DecisionInput> before =
                 StageHarnesses.entity(config, backend);
         before.open();
         feedAll(before, hit(a, 1, "new-device-for-account", 45));
@@ -144,7 +144,7 @@ class EntityStageITCase {
     }
 
     private static void feedAll(
-            KeyedOneInputStreamOperatorTestHarness<String, EntityCopy, DecisionInput> h,
+            KeyedOneInputStreamOperatorTestHarness<Long, EntityCopy, DecisionInput> h,
             DecisionInput in)
             throws Exception {
         for (EntityCopy copy : EntityStep.copies(in)) {

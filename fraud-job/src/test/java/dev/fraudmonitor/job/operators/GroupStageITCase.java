@@ -160,7 +160,7 @@ class GroupStageITCase {
         StageHarnesses.Setup config = fixedRules(RULES);
         Session s = Session.guest("203.0.113.56", "US").as("acct-restored");
 
-        KeyedOneInputStreamOperatorTestHarness<String, GroupCopy, DecisionInput> before =
+        KeyedOneInputStreamOperatorTestHarness<Long, GroupCopy, DecisionInput> before =
                 StageHarnesses.group(config, backend);
         before.open();
         for (int m = 1; m <= 3; m++) {
@@ -192,7 +192,7 @@ class GroupStageITCase {
         StageHarnesses.Setup config = StageHarnesses.redisRules(REDIS, RULES);
         Session s = Session.guest("203.0.113.57", "US").as("acct-outage");
 
-        KeyedOneInputStreamOperatorTestHarness<String, GroupCopy, DecisionInput> before =
+        KeyedOneInputStreamOperatorTestHarness<Long, GroupCopy, DecisionInput> before =
                 StageHarnesses.group(config);
         before.open();
         for (int m = 1; m <= 3; m++) {
@@ -292,7 +292,7 @@ class GroupStageITCase {
 
     /** What the session stage sends this stage for the event's account. */
     private static void feed(
-            KeyedOneInputStreamOperatorTestHarness<String, GroupCopy, DecisionInput> h,
+            KeyedOneInputStreamOperatorTestHarness<Long, GroupCopy, DecisionInput> h,
             ScoringEvent e)
             throws Exception {
         h.processElement(new GroupCopy(GroupBy.ACCOUNT, e.accountId, e), e.eventTime);

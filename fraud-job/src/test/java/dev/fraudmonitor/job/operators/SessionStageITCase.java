@@ -263,7 +263,7 @@ class SessionStageITCase {
         ScoringEvent d3 =
                 flat(s.payment(minutes(3), "o-40", "card-3", 2_000, PaymentOutcome.DECLINED));
 
-        KeyedOneInputStreamOperatorTestHarness<String, ScoringEvent, GroupCopy> before =
+        KeyedOneInputStreamOperatorTestHarness<Long, ScoringEvent, GroupCopy> before =
                 StageHarnesses.session(config, backend);
         before.open();
         before.processElement(d1, d1.eventTime);

@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
@@ -90,55 +89,55 @@ final class StageHarnesses {
         return new Setup(config, StageRules.redis(config));
     }
 
-    static KeyedOneInputStreamOperatorTestHarness<String, ScoringEvent, GroupCopy> session(
+    static KeyedOneInputStreamOperatorTestHarness<Long, ScoringEvent, GroupCopy> session(
             Setup setup) throws Exception {
         return session(setup, Backend.HEAP);
     }
 
-    static KeyedOneInputStreamOperatorTestHarness<String, ScoringEvent, GroupCopy> session(
+    static KeyedOneInputStreamOperatorTestHarness<Long, ScoringEvent, GroupCopy> session(
             Setup setup, Backend backend) throws Exception {
-        return keyed(new SessionStage(setup.config(), setup.rules()), e -> e.sessionId, backend);
+        return keyed(new SessionStage(setup.config(), setup.rules()), StateKeys.SESSION, backend);
     }
 
-    static KeyedOneInputStreamOperatorTestHarness<String, GroupCopy, DecisionInput> group(
-            Setup setup) throws Exception {
+    static KeyedOneInputStreamOperatorTestHarness<Long, GroupCopy, DecisionInput> group(Setup setup)
+            throws Exception {
         return group(setup, Backend.HEAP);
     }
 
-    static KeyedOneInputStreamOperatorTestHarness<String, GroupCopy, DecisionInput> group(
+    static KeyedOneInputStreamOperatorTestHarness<Long, GroupCopy, DecisionInput> group(
             Setup setup, Backend backend) throws Exception {
-        return keyed(new GroupStage(setup.config(), setup.rules()), c -> c.key, backend);
+        return keyed(new GroupStage(setup.config(), setup.rules()), StateKeys.GROUP, backend);
     }
 
-    static KeyedOneInputStreamOperatorTestHarness<String, EntityCopy, DecisionInput> entity(
+    static KeyedOneInputStreamOperatorTestHarness<Long, EntityCopy, DecisionInput> entity(
             Setup setup) throws Exception {
         return entity(setup, Backend.HEAP);
     }
 
-    static KeyedOneInputStreamOperatorTestHarness<String, EntityCopy, DecisionInput> entity(
+    static KeyedOneInputStreamOperatorTestHarness<Long, EntityCopy, DecisionInput> entity(
             Setup setup, Backend backend) throws Exception {
-        return keyed(new EntityStage(setup.config(), setup.rules()), c -> c.key, backend);
+        return keyed(new EntityStage(setup.config(), setup.rules()), StateKeys.ENTITY, backend);
     }
 
-    static KeyedOneInputStreamOperatorTestHarness<String, DecisionInput, Output> decision(
-            Setup setup) throws Exception {
+    static KeyedOneInputStreamOperatorTestHarness<Long, DecisionInput, Output> decision(Setup setup)
+            throws Exception {
         return decision(setup, Backend.HEAP);
     }
 
-    static KeyedOneInputStreamOperatorTestHarness<String, DecisionInput, Output> decision(
+    static KeyedOneInputStreamOperatorTestHarness<Long, DecisionInput, Output> decision(
             Setup setup, Backend backend) throws Exception {
-        return keyed(new DecisionStage(setup.config(), setup.rules()), h -> h.sessionId, backend);
+        return keyed(new DecisionStage(setup.config(), setup.rules()), StateKeys.DECISION, backend);
     }
 
     /** Not yet opened: call {@code open()}, or {@code initializeState(snapshot)} first. */
-    private static <I, O> KeyedOneInputStreamOperatorTestHarness<String, I, O> keyed(
+    private static <I, O> KeyedOneInputStreamOperatorTestHarness<Long, I, O> keyed(
             RuleStage<I, O> stage,
-            org.apache.flink.api.java.functions.KeySelector<I, String> key,
+            org.apache.flink.api.java.functions.KeySelector<I, Long> key,
             Backend backend)
             throws Exception {
-        KeyedOneInputStreamOperatorTestHarness<String, I, O> h =
+        KeyedOneInputStreamOperatorTestHarness<Long, I, O> h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new StageOperator<>(stage), key, Types.STRING);
+                        new StageOperator<>(stage), key, StateKeys.TYPE);
         h.setStateBackend(backend.create());
         return h;
     }
@@ -160,7 +159,7 @@ final class StageHarnesses {
      * Keys holding state, on either backend (the harness counts state entries on the heap only).
      * Each stage keeps one state per key.
      */
-    static int keys(KeyedOneInputStreamOperatorTestHarness<String, ?, ?> h) {
+    static int keys(KeyedOneInputStreamOperatorTestHarness<Long, ?, ?> h) {
         KeyedStateBackend<Object> backend =
                 ((AbstractStreamOperator<?>) h.getOperator()).getKeyedStateBackend();
         List<String> states =
@@ -176,7 +175,7 @@ final class StageHarnesses {
 
     /** Expiry is scheduled for the keys held: a timer per key on RocksDB, none on the heap. */
     static void assertExpiryScheduled(
-            KeyedOneInputStreamOperatorTestHarness<String, ?, ?> h, Backend backend) {
+            KeyedOneInputStreamOperatorTestHarness<Long, ?, ?> h, Backend backend) {
         assertTrue(keys(h) > 0, "keys held");
         if (backend == Backend.ROCKSDB) {
             assertTrue(h.numEventTimeTimers() > 0, "a timer per key on RocksDB");
@@ -214,7 +213,7 @@ final class StageHarnesses {
         return t.plus(d).toEpochMilli();
     }
 
-    static void assertNothingLeft(KeyedOneInputStreamOperatorTestHarness<String, ?, ?> h) {
+    static void assertNothingLeft(KeyedOneInputStreamOperatorTestHarness<Long, ?, ?> h) {
         assertEquals(0, keys(h), "keyed state entries left");
         assertEquals(0, h.numEventTimeTimers(), "event-time timers left");
         assertEquals(0, h.numProcessingTimeTimers(), "processing-time timers left");
