@@ -172,7 +172,7 @@ public final class KeyMigration {
         Map<String, Long> keys = new LinkedHashMap<>();
         Map<String, Long> collisions = new LinkedHashMap<>();
         for (Stage<?> stage : STAGES) {
-            Long read = done.getAccumulatorResult(Read.KEYS + stage.state().getName());
+            Long read = done.getAccumulatorResult(Read.KEYS + stage.uid());
             long n = written.get(stage.uid());
             keys.put(stage.uid(), n);
             collisions.put(stage.uid(), (read == null ? 0L : read) - n);
@@ -221,7 +221,7 @@ public final class KeyMigration {
             throws Exception {
         TypeInformation<Tuple2<Long, S>> entry = new TupleTypeInfo<>(Types.LONG, stage.type());
         DataStream<Tuple2<Long, S>> entries =
-                reader.readKeyedState(stage.id(), new Read<>(stage.state()), Types.STRING, entry);
+                reader.readKeyedState(stage.id(), new Read<>(stage), Types.STRING, entry);
         return writer.removeOperator(stage.id())
                 .withOperator(
                         stage.id(),
@@ -245,16 +245,16 @@ public final class KeyMigration {
     static final class Read<S> extends KeyedStateReaderFunction<String, Tuple2<Long, S>> {
         private static final long serialVersionUID = 1L;
         static final String KEYS = "keys read ";
-        private final ValueStateDescriptor<S> descriptor;
+        private final Stage<S> stage;
         private transient ValueState<S> state;
 
-        Read(ValueStateDescriptor<S> descriptor) {
-            this.descriptor = descriptor;
+        Read(Stage<S> stage) {
+            this.stage = stage;
         }
 
         @Override
         public void open(OpenContext openContext) {
-            state = getRuntimeContext().getState(descriptor);
+            state = getRuntimeContext().getState(stage.state());
         }
 
         @Override
@@ -263,7 +263,7 @@ public final class KeyMigration {
             S value = state.value();
             if (value != null) {
                 out.collect(Tuple2.of(StateKeys.of(key), value));
-                getRuntimeContext().getLongCounter(KEYS + descriptor.getName()).add(1);
+                getRuntimeContext().getLongCounter(KEYS + stage.uid()).add(1);
             }
         }
     }
