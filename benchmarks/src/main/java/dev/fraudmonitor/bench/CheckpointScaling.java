@@ -52,7 +52,7 @@ final class CheckpointScaling {
                 StateSize.sessionHarness(config, StateSize.backend(rocksdb, config), checkpoints)) {
             long t0 = System.nanoTime();
             for (long k = 0; k < keys; k++) {
-                process(h, mix.get((int) (k % mix.size())), "s-bench-" + k, "-e1");
+                process(h, mix.get((int) (k % mix.size())), StateSize.sessionId(k), "-e1");
                 if (k % 10_000 == 0) drain(h);
             }
             drain(h);
@@ -72,7 +72,7 @@ final class CheckpointScaling {
                 long t1 = System.nanoTime();
                 for (long c = 0; c < changes; c++, i++) {
                     String session =
-                            i % 2 == 0 ? "s-bench-" + rnd.nextLong(keys) : "s-bench-new-" + i;
+                            StateSize.sessionId(i % 2 == 0 ? rnd.nextLong(keys) : keys + i);
                     process(h, mix.get((int) ((keys + i) % mix.size())), session, "-c" + i);
                     if (i % 10_000 == 0) drain(h);
                 }

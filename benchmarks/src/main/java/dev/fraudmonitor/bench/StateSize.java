@@ -93,7 +93,7 @@ final class StateSize {
                 if (!rocksdb) histogramBefore = histogram();
                 for (long k = 0; k < keys; k++) {
                     ScoringEvent e = copy(mix.get((int) (k % mix.size())));
-                    e.sessionId = "s-bench-" + k;
+                    e.sessionId = sessionId(k);
                     e.eventId = e.sessionId + "-e1";
                     h.processElement(new StreamRecord<>(e, e.eventTime));
                     if (k % 10_000 == 0) {
@@ -166,6 +166,19 @@ final class StateSize {
     }
 
     /** The job's session stage in Flink's keyed harness on {@code backend}, opened. */
+    /**
+     * Session number {@code k}'s id, shaped as the simulator's ("s-" and 14 random characters):
+     * spread over the key space as real ids are, not in counting order, which would give RocksDB
+     * the locality and prefix compression of sequential keys that checkout traffic does not have.
+     */
+    static String sessionId(long k) {
+        long z = k + 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z ^= z >>> 31;
+        return "s-" + Long.toHexString((z >>> 8) | (1L << 56)).substring(1);
+    }
+
     static KeyedOneInputStreamOperatorTestHarness<Long, ScoringEvent, GroupCopy> sessionHarness(
             JobConfig config, StateBackend backend, Path checkpoints) throws Exception {
         KeyedOneInputStreamOperatorTestHarness<Long, ScoringEvent, GroupCopy> h =
