@@ -165,7 +165,6 @@ final class StateSize {
         return (System.nanoTime() - t) / 1e6;
     }
 
-    /** The job's session stage in Flink's keyed harness on {@code backend}, opened. */
     /**
      * Session number {@code k}'s id, shaped as the simulator's ("s-" and 14 random characters):
      * spread over the key space as real ids are, not in counting order, which would give RocksDB
@@ -179,6 +178,7 @@ final class StateSize {
         return "s-" + Long.toHexString((z >>> 8) | (1L << 56)).substring(1);
     }
 
+    /** The job's session stage in Flink's keyed harness on {@code backend}, opened. */
     static KeyedOneInputStreamOperatorTestHarness<Long, ScoringEvent, GroupCopy> sessionHarness(
             JobConfig config, StateBackend backend, Path checkpoints) throws Exception {
         KeyedOneInputStreamOperatorTestHarness<Long, ScoringEvent, GroupCopy> h =
