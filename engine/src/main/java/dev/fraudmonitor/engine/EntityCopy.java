@@ -7,7 +7,9 @@ package dev.fraudmonitor.engine;
  * own evidence.
  */
 public class EntityCopy {
+    /** Entity and value: what the entity step is keyed by (the job: a 64-bit digest of it). */
     public String key;
+
     public String entity;
     public DecisionInput input;
     public boolean forward;
