@@ -15,8 +15,8 @@ import org.apache.flink.api.java.functions.KeySelector;
  * The keys the stages keep their state under: the first 64 bits of the SHA-256 digest of the
  * session id or grouping value, not the string itself.
  *
- * <p>A string key costs 57–74 bytes per key on the heap and is written with every key into every
- * snapshot and every RocksDB key; a {@code Long} costs 16 bytes on the heap and 8 in a snapshot.
+ * <p>A string key costs 56–74 bytes per key on the heap and is written with every key into every
+ * snapshot and every RocksDB key; a {@code Long} costs 24 bytes on the heap and 8 in a snapshot.
  * The records keep the strings, which the rules and alerts read.
  *
  * <p>The digest is cryptographic because some values come from the client (device ids, emails):
@@ -24,6 +24,10 @@ import org.apache.flink.api.java.functions.KeySelector;
  * customer's key and add to that customer's counts. With SHA-256 that takes about 2<sup>64</sup>
  * digests per target. Two distinct values sharing a key by chance is a birthday collision: about 3
  * in a million for a subtask holding 10 million keys at once.
+ *
+ * <p>The digest is not free: about four per event (each keyed exchange digests a record upstream to
+ * partition it and downstream to find its state), 10–16 % of the job's throughput in the
+ * benchmark's A/B (benchmarks/RESULTS.md, "64-bit state keys").
  *
  * <p>Changing this function changes where every key's state lives: savepoints of a version with
  * other keys are rewritten by {@code dev.fraudmonitor.job.savepoint.KeyMigration}.

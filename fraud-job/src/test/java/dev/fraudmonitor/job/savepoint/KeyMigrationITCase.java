@@ -100,33 +100,29 @@ class KeyMigrationITCase {
     @Test
     void aSavepointWithoutStringKeysIsRefusedWithWhatToDo() throws Exception {
         String migrated = dir.resolve("migrated").toUri().toString();
-        KeyMigration.migrate(
-                env(), fixture(), migrated, new PrintStream(PrintStream.nullOutputStream()));
-        KeyMigration.MigrationException e =
-                assertThrows(
-                        KeyMigration.MigrationException.class,
-                        () ->
-                                KeyMigration.migrate(
-                                        env(),
-                                        migrated,
-                                        dir.resolve("again").toUri().toString(),
-                                        new PrintStream(PrintStream.nullOutputStream())));
-        assertTrue(e.getMessage().contains("needs no migration"), e.getMessage());
+        KeyMigration.migrate(env(), fixture(), migrated, quiet());
+        String message = refusal(migrated, dir.resolve("again"));
+        assertTrue(message.contains("needs no migration"), message);
         assertFalse(Files.exists(dir.resolve("again").resolve("_metadata")), "nothing written");
     }
 
     @Test
     void aPathWithoutASavepointIsRefusedWithWhatToDo() {
-        KeyMigration.MigrationException e =
-                assertThrows(
+        String message =
+                refusal(dir.resolve("nothing-here").toUri().toString(), dir.resolve("out"));
+        assertTrue(message.contains("flink stop"), message);
+    }
+
+    /** The message {@link KeyMigration} refuses to migrate {@code from} into {@code to} with. */
+    private static String refusal(String from, Path to) {
+        return assertThrows(
                         KeyMigration.MigrationException.class,
-                        () ->
-                                KeyMigration.migrate(
-                                        env(),
-                                        dir.resolve("nothing-here").toUri().toString(),
-                                        dir.resolve("out").toUri().toString(),
-                                        new PrintStream(PrintStream.nullOutputStream())));
-        assertTrue(e.getMessage().contains("flink stop"), e.getMessage());
+                        () -> KeyMigration.migrate(env(), from, to.toUri().toString(), quiet()))
+                .getMessage();
+    }
+
+    private static PrintStream quiet() {
+        return new PrintStream(PrintStream.nullOutputStream());
     }
 
     @Test
