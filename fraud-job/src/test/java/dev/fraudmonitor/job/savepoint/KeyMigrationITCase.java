@@ -45,6 +45,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.state.api.OperatorIdentifier;
 import org.apache.flink.state.api.SavepointReader;
 import org.apache.flink.state.api.functions.KeyedStateReaderFunction;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
@@ -267,30 +268,28 @@ class KeyMigrationITCase {
     }
 
     private static Set<String> rulesInForce(String savepoint) throws Exception {
-        Set<String> out = new HashSet<>();
-        try (CloseableIterator<String> it =
+        return distinct(
                 SavepointReader.read(env(), savepoint)
                         .readUnionState(
                                 OperatorIdentifier.forUid("session-stage"),
                                 RulesInForce.SAVED.getName(),
-                                Types.STRING)
-                        .executeAndCollect()) {
-            it.forEachRemaining(out::add);
-        }
-        return out;
+                                Types.STRING));
     }
 
     /** The keys holding group-stage state. */
     private static Set<Long> groupKeys(String savepoint) throws Exception {
-        Set<Long> out = new HashSet<>();
-        try (CloseableIterator<Long> it =
+        return distinct(
                 SavepointReader.read(env(), savepoint)
                         .readKeyedState(
                                 OperatorIdentifier.forUid("group-stage"),
                                 new GroupKeys(),
                                 Types.LONG,
-                                Types.LONG)
-                        .executeAndCollect()) {
+                                Types.LONG));
+    }
+
+    private static <T> Set<T> distinct(DataStream<T> stream) throws Exception {
+        Set<T> out = new HashSet<>();
+        try (CloseableIterator<T> it = stream.executeAndCollect()) {
             it.forEachRemaining(out::add);
         }
         return out;
