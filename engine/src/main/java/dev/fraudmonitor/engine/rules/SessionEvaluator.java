@@ -16,7 +16,7 @@ public final class SessionEvaluator {
 
     public static void evaluate(
             RuleSet rs, ListSnapshot lists, SessionState st, ScoringEvent e, List<Hit> out) {
-        st.observe(e, rs);
+        st.observe(e);
         boolean allow = lists.allowListed(e);
         long t = e.eventTime;
         for (Rule r : rs.sessionRules()) {

@@ -24,9 +24,6 @@ public class SessionState {
 
     public long lastIpCountryTime;
 
-    /** When the session facts expire (lastEventTime + session timeout). */
-    public long factsExpireAt;
-
     /**
      * 64-bit hashes of the event ids this session has seen, an open-addressing table (0 = empty
      * slot; a power of two in length, at most three quarters full): the session stage's
@@ -76,7 +73,7 @@ public class SessionState {
         return group;
     }
 
-    void observe(ScoringEvent e, RuleSet rs) {
+    void observe(ScoringEvent e) {
         long t = e.eventTime;
         if (events == 0) {
             firstEventTime = t;
@@ -91,38 +88,5 @@ public class SessionState {
             lastIpCountry = e.ipCountry;
             lastIpCountryTime = t;
         }
-        factsExpireAt = lastEventTime + rs.sessionTimeoutMillis();
-    }
-
-    public boolean isEmpty() {
-        return events == 0 && (group == null || group.isEmpty());
-    }
-
-    /** When everything held now will have expired (0 if empty). */
-    public long nextExpiry() {
-        long g = group == null ? 0 : group.nextExpiry();
-        return Math.max(g, events == 0 ? 0 : factsExpireAt);
-    }
-
-    /**
-     * Drops session facts once the session has been idle for the session timeout, and grouped
-     * entries older than their retention.
-     *
-     * @return true when nothing is left
-     */
-    public boolean expire(long now, RuleSet rs) {
-        if (events > 0 && lastEventTime + rs.sessionTimeoutMillis() <= now) {
-            events = 0;
-            firstEventTime = 0;
-            lastEventTime = 0;
-            pageViews = 0;
-            lastIpCountry = null;
-            lastIpCountryTime = 0;
-            factsExpireAt = 0;
-        } else if (events > 0) {
-            factsExpireAt = lastEventTime + rs.sessionTimeoutMillis();
-        }
-        if (group != null && group.expire(now, rs)) group = null;
-        return isEmpty();
     }
 }

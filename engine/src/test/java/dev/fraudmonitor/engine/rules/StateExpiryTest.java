@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fraudmonitor.engine.SessionStep;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import org.junit.jupiter.api.Test;
@@ -65,22 +66,17 @@ class StateExpiryTest {
     }
 
     @Test
-    void sessionStateIsEmptyAfterTimeoutAndRetention() {
+    void aSessionExpiresWholeOneTimeoutAfterItsNewestEvent() {
         RuleSet rs = TestRules.set(BotCheckoutTest.BOT, ListRuleTest.SESSION_COUNT);
         SessionState st = new SessionState();
         session(rs, null, st, Ev.pageView(T0, "s").country("GB").build());
         session(rs, null, st, Ev.order(T0 + sec(5), "s", 100).build());
-        // Facts: last event + 1 h; the order bucket (1 min wide, starting at T0): T0 + 1 h + 1 min.
-        assertEquals(T0 + min(61), st.nextExpiry());
-        assertFalse(st.expire(T0 + min(30), rs));
-        assertEquals("GB", st.lastIpCountry);
-        assertFalse(st.expire(T0 + sec(5) + min(60), rs));
-        assertNull(st.lastIpCountry, "facts gone after the session timeout");
-        assertTrue(st.expire(T0 + min(61), rs));
-        assertTrue(st.isEmpty());
-        assertNull(st.group);
-        assertNull(st.lastIpCountry);
-        assertEquals(0, st.events);
+        long expiresAt = T0 + sec(5) + min(60);
+        assertEquals(expiresAt, SessionStep.expiresAt(rs, st), "newest event + the 1 h timeout");
+        session(rs, null, st, Ev.pageView(T0 + sec(1), "s").build());
+        assertEquals(expiresAt, SessionStep.expiresAt(rs, st), "a late event does not extend it");
+        assertFalse(SessionStep.expired(rs, st, expiresAt - 1));
+        assertTrue(SessionStep.expired(rs, st, expiresAt));
     }
 
     @Test

@@ -11,16 +11,22 @@ import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * The snapshot of a record serializer: its format version, and the constant names of every enum the
- * format writes ordinals of. The current serializer reads what an older one wrote only when the
- * format version is the same and every enum kept its old constants in their old places (new ones
- * appended); anything else is incompatible, so a restore fails instead of misreading.
+ * format writes ordinals of. Every enum must have kept its old constants in their old places (new
+ * ones appended). Then what an older serializer wrote in the same format version is read as it is;
+ * in an older version the subclass can still read ({@link #serializerFor}), it is read with that
+ * version's reader and rewritten in the current one ("compatible after migration"). Anything else
+ * is incompatible, so a restore fails instead of misreading.
  *
- * <p>Subclasses only name the serializer, the format version and the enums, in a public no-argument
+ * <p>Subclasses name the serializer, the format version and the enums, in a public no-argument
  * constructor (Flink instantiates a snapshot by its class name when it reads one back).
  */
 public abstract class RecordSnapshot<T> implements TypeSerializerSnapshot<T> {
     private final TypeSerializer<T> serializer;
     private final int formatVersion;
+
+    /** The version of the data this snapshot describes: formatVersion, or what was read back. */
+    private int version;
+
     private List<List<String>> enumConstants;
 
     @SafeVarargs
@@ -28,6 +34,7 @@ public abstract class RecordSnapshot<T> implements TypeSerializerSnapshot<T> {
             TypeSerializer<T> serializer, int formatVersion, Class<? extends Enum<?>>... enums) {
         this.serializer = serializer;
         this.formatVersion = formatVersion;
+        this.version = formatVersion;
         this.enumConstants = new ArrayList<>(enums.length);
         for (Class<? extends Enum<?>> e : enums) {
             List<String> names = new ArrayList<>();
@@ -38,9 +45,26 @@ public abstract class RecordSnapshot<T> implements TypeSerializerSnapshot<T> {
         }
     }
 
+    /**
+     * The serializer that reads data written in {@code version}, or null if this job cannot. A
+     * subclass whose format changed returns a reader of the older versions it still restores.
+     */
+    protected TypeSerializer<T> serializerFor(int version) {
+        return version == formatVersion ? serializer : null;
+    }
+
+    /** This snapshot, made to describe data of an older {@code version} its subclass reads. */
+    protected final RecordSnapshot<T> describing(int version) {
+        if (serializerFor(version) == null) {
+            throw new IllegalArgumentException("no reader of format version " + version);
+        }
+        this.version = version;
+        return this;
+    }
+
     @Override
     public int getCurrentVersion() {
-        return formatVersion;
+        return version;
     }
 
     @Override
@@ -57,7 +81,7 @@ public abstract class RecordSnapshot<T> implements TypeSerializerSnapshot<T> {
     @Override
     public void readSnapshot(int readVersion, DataInputView in, ClassLoader userCodeClassLoader)
             throws IOException {
-        if (readVersion != formatVersion) {
+        if (serializerFor(readVersion) == null) {
             throw new IOException(
                     getClass().getName()
                             + ": format version "
@@ -65,6 +89,7 @@ public abstract class RecordSnapshot<T> implements TypeSerializerSnapshot<T> {
                             + " cannot be read by this job, which writes version "
                             + formatVersion);
         }
+        version = readVersion;
         int enums = in.readInt();
         List<List<String>> read = new ArrayList<>(enums);
         for (int i = 0; i < enums; i++) {
@@ -80,9 +105,9 @@ public abstract class RecordSnapshot<T> implements TypeSerializerSnapshot<T> {
 
     @Override
     public TypeSerializer<T> restoreSerializer() {
-        // The only change compatibility allows (appended enum constants) leaves old data readable
-        // by the current serializer.
-        return serializer;
+        // Appended enum constants, the only other change compatibility allows, leave old data
+        // readable by the reader of its format version.
+        return serializerFor(version);
     }
 
     @Override
@@ -92,8 +117,8 @@ public abstract class RecordSnapshot<T> implements TypeSerializerSnapshot<T> {
             return TypeSerializerSchemaCompatibility.incompatible();
         }
         RecordSnapshot<T> old = (RecordSnapshot<T>) oldSnapshot;
-        if (old.formatVersion != formatVersion
-                || old.enumConstants.size() != enumConstants.size()) {
+        if (old.enumConstants.size() != enumConstants.size()
+                || old.serializerFor(old.version) == null) {
             return TypeSerializerSchemaCompatibility.incompatible();
         }
         for (int i = 0; i < enumConstants.size(); i++) {
@@ -103,6 +128,8 @@ public abstract class RecordSnapshot<T> implements TypeSerializerSnapshot<T> {
                 return TypeSerializerSchemaCompatibility.incompatible();
             }
         }
-        return TypeSerializerSchemaCompatibility.compatibleAsIs();
+        return old.version == version
+                ? TypeSerializerSchemaCompatibility.compatibleAsIs()
+                : TypeSerializerSchemaCompatibility.compatibleAfterMigration();
     }
 }

@@ -2,6 +2,7 @@ package dev.fraudmonitor.job.types;
 
 import dev.fraudmonitor.engine.rules.SessionState;
 import java.io.IOException;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -12,8 +13,12 @@ public final class SessionStateSerializer extends StateSerializer<SessionState> 
 
     public static final SessionStateSerializer INSTANCE = new SessionStateSerializer();
 
-    /** The version of the format below; see the package documentation for when it changes. */
-    static final int FORMAT_VERSION = 1;
+    /**
+     * The version of the format below; see the package documentation for when it changes. Version 1
+     * also wrote {@code factsExpireAt} (a long after {@code lastIpCountryTime}), which the session
+     * stage never read: it computes expiry from the newest event. {@link Version1} reads it.
+     */
+    static final int FORMAT_VERSION = 2;
 
     private SessionStateSerializer() {}
 
@@ -32,13 +37,16 @@ public final class SessionStateSerializer extends StateSerializer<SessionState> 
         out.writeInt(s.pageViews);
         Wire.writeString(out, s.lastIpCountry);
         out.writeLong(s.lastIpCountryTime);
-        out.writeLong(s.factsExpireAt);
         Wire.writeLongs(out, s.seenIds);
         out.writeInt(s.seenCount);
     }
 
     @Override
     SessionState read(DataInputView in) throws IOException {
+        return read(in, FORMAT_VERSION);
+    }
+
+    private static SessionState read(DataInputView in, int version) throws IOException {
         SessionState s = new SessionState();
         if (in.readBoolean()) s.group = GroupStateSerializer.INSTANCE.read(in);
         s.events = in.readInt();
@@ -47,7 +55,9 @@ public final class SessionStateSerializer extends StateSerializer<SessionState> 
         s.pageViews = in.readInt();
         s.lastIpCountry = Wire.readString(in);
         s.lastIpCountryTime = in.readLong();
-        s.factsExpireAt = in.readLong();
+        if (version == 1) {
+            in.readLong(); // factsExpireAt
+        }
         s.seenIds = Wire.readLongs(in);
         s.seenCount = in.readInt();
         return s;
@@ -63,7 +73,6 @@ public final class SessionStateSerializer extends StateSerializer<SessionState> 
         s.pageViews = from.pageViews;
         s.lastIpCountry = from.lastIpCountry;
         s.lastIpCountryTime = from.lastIpCountryTime;
-        s.factsExpireAt = from.factsExpireAt;
         s.seenIds = from.seenIds == null ? null : from.seenIds.clone();
         s.seenCount = from.seenCount;
         return s;
@@ -78,10 +87,60 @@ public final class SessionStateSerializer extends StateSerializer<SessionState> 
         return INSTANCE;
     }
 
-    /** The snapshot of this serializer (see {@link StateSnapshot}). */
+    /** The snapshot of this serializer (see {@link StateSnapshot}); it also restores version 1. */
     public static final class Snapshot extends StateSnapshot<SessionState> {
         public Snapshot() {
             super(SessionState.class, INSTANCE, FORMAT_VERSION);
+        }
+
+        @Override
+        protected TypeSerializer<SessionState> serializerFor(int version) {
+            return version == 1 ? Version1.INSTANCE : super.serializerFor(version);
+        }
+    }
+
+    /**
+     * Reads session state in format version 1, so that savepoints taken before version 2 restore:
+     * Flink reads them with this and writes them in the current format (on restore for the heap
+     * backend, by a migration pass for RocksDB). It never writes.
+     */
+    static final class Version1 extends StateSerializer<SessionState> {
+        private static final long serialVersionUID = 1L;
+
+        static final Version1 INSTANCE = new Version1();
+
+        private Version1() {}
+
+        @Override
+        public SessionState createInstance() {
+            return new SessionState();
+        }
+
+        @Override
+        void write(SessionState s, DataOutputView out) {
+            throw new UnsupportedOperationException(
+                    "session state is written in format version "
+                            + FORMAT_VERSION
+                            + "; version 1 is only read, to migrate it");
+        }
+
+        @Override
+        SessionState read(DataInputView in) throws IOException {
+            return SessionStateSerializer.read(in, 1);
+        }
+
+        @Override
+        SessionState copyOf(SessionState from) {
+            return SessionStateSerializer.INSTANCE.copyOf(from);
+        }
+
+        @Override
+        public TypeSerializerSnapshot<SessionState> snapshotConfiguration() {
+            return new Snapshot().describing(1);
+        }
+
+        private Object readResolve() {
+            return INSTANCE;
         }
     }
 }

@@ -67,6 +67,7 @@ class RecordSerializersTest {
                     "DecisionInput@1", "7dca3cb01164ca96",
                     "DecodeResult@1", "d16bb13c2962ca9b",
                     "SessionState@1", "f9d201d8712da5dd",
+                    "SessionState@2", "632c64cbc258992d",
                     "GroupState@1", "c692822c7a4942b4",
                     "EntityState@1", "39d47fca7ab64a59",
                     "DecisionState@1", "f109f0da77a233a1");
@@ -151,11 +152,7 @@ class RecordSerializersTest {
         String pin = type.getSimpleName() + "@" + s.snapshotConfiguration().getCurrentVersion();
         DataOutputSerializer out = new DataOutputSerializer(256);
         s.serialize(filled(type, 1), out);
-        String hash =
-                HexFormat.of()
-                        .formatHex(
-                                MessageDigest.getInstance("SHA-256").digest(out.getCopyOfBuffer()))
-                        .substring(0, 16);
+        String hash = pin(out.getCopyOfBuffer());
         assertEquals(
                 FORMAT_PINS.get(pin),
                 hash,
@@ -220,6 +217,41 @@ class RecordSerializersTest {
                             .isIncompatible(),
                     eventTypes.toString());
         }
+    }
+
+    /**
+     * Session state written by format version 1, the bytes pinned for it, is read by the snapshot
+     * such a savepoint carries, which asks for a migration to the current format.
+     */
+    @Test
+    void sessionStateOfFormatVersion1IsReadAndMigrated() throws Exception {
+        // filled(SessionState, 1) as the class was then: factsExpireAt took the value after
+        // lastIpCountryTime's, and the fields after it one more each.
+        SessionState then = filled(SessionState.class, 1);
+        then.seenIds = new long[] {1_700_000_000_108L, 0, Long.MIN_VALUE};
+        then.seenCount = 1_109;
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        SessionStateFormat1.write(then, 1_700_000_000_107L, out);
+        assertEquals(FORMAT_PINS.get("SessionState@1"), pin(out.getCopyOfBuffer()));
+
+        TypeSerializerSnapshot<SessionState> old =
+                readCrafted(SessionStateSerializer.Snapshot.class, 1, List.of());
+        assertEquals(1, old.getCurrentVersion());
+        assertTrue(
+                new SessionStateSerializer.Snapshot()
+                        .resolveSchemaCompatibility(old)
+                        .isCompatibleAfterMigration());
+        SessionState read =
+                old.restoreSerializer()
+                        .deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertSameFields(then, read, "SessionState");
+        assertThrows(
+                IOException.class,
+                () ->
+                        readCrafted(
+                                SessionStateSerializer.Snapshot.class,
+                                SessionStateSerializer.FORMAT_VERSION + 1,
+                                List.of()));
     }
 
     @Test
@@ -289,6 +321,12 @@ class RecordSerializersTest {
         s.copy(new DataInputDeserializer(out.getCopyOfBuffer()), copied);
         assertArrayEquals(out.getCopyOfBuffer(), copied.getCopyOfBuffer());
         return s.deserialize(new DataInputDeserializer(copied.getCopyOfBuffer()));
+    }
+
+    private static String pin(byte[] bytes) throws Exception {
+        return HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes))
+                .substring(0, 16);
     }
 
     private static <T> TypeSerializerSnapshot<T> writeAndRead(TypeSerializerSnapshot<T> snapshot)

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Savepoints of the job from before its state serializers kept every stage's state with Flink's
@@ -83,6 +84,38 @@ class StateMigrationTest {
             h.open();
             h.processElement("key-1", 0L);
             assertSameFields(written, single(h.extractOutputValues()), type.getSimpleName());
+        }
+    }
+
+    /**
+     * Session state written in format version 1 (which also held {@code factsExpireAt}) by a job
+     * before version 2: restored through the stage's descriptor, read back field for field, and
+     * written in version 2 by the next snapshot, which restores as it is.
+     */
+    @ParameterizedTest(name = "RocksDB {0}")
+    @ValueSource(booleans = {false, true})
+    void sessionStateInFormatVersion1IsReadBackAndRewritten(boolean rocksdb) throws Exception {
+        SessionState written = filled(SessionState.class, 1);
+        ValueStateDescriptor<SessionState> asBefore =
+                new ValueStateDescriptor<>(
+                        SessionStage.STATE.getName(), SessionStateFormat1.INSTANCE);
+
+        OperatorSubtaskState old = snapshotOf(new Write<>(asBefore, written), rocksdb);
+        OperatorSubtaskState migrated;
+        try (var h = harness(new Read<>(SessionStage.STATE), rocksdb)) {
+            h.initializeState(old);
+            h.open();
+            h.processElement("key-1", 0L);
+            assertSameFields(written, single(h.extractOutputValues()), "SessionState");
+            migrated = h.snapshot(2L, 2L);
+        }
+        // Written by the current serializer now (by RocksDB's migration pass, or the heap's
+        // snapshot), it restores again.
+        try (var h = harness(new Read<>(SessionStage.STATE), rocksdb)) {
+            h.initializeState(migrated);
+            h.open();
+            h.processElement("key-1", 0L);
+            assertSameFields(written, single(h.extractOutputValues()), "SessionState");
         }
     }
 
