@@ -207,7 +207,9 @@ public final class Benchmark {
                                     b.perSecond(),
                                     b.nanos() / 1e9));
                 }
-                long warmEvents = Math.min(events, quick ? 10_000 : 300_000);
+                // A million events: after 300,000 the job's first measured run was still up to
+                // 40 % slower than its later ones in the same JVM (RESULTS.md, "Run order").
+                long warmEvents = Math.min(events, quick ? 10_000 : 1_000_000);
                 t0 = System.nanoTime();
                 JobRun.warmUp(
                         "warmup",
@@ -345,6 +347,8 @@ public final class Benchmark {
                 line("|---|---|---|---|---|---|---|");
                 checkpointed.forEach(
                         (label, r) -> line("| " + label + " " + r.checkpoints().text()));
+                line("");
+                recordsBySubtask(bestOn);
                 double ratio = bestOn.perSecond() / b.perSecond();
                 double peerRatio = bestOn.perSecond() / bestPeer.perSecond();
                 double overhead = 1 - bestOn.perSecond() / bestOff.perSecond();
@@ -364,10 +368,14 @@ public final class Benchmark {
                         String.format(
                                 Locale.ROOT,
                                 "**Metrics: on %,.0f events/s, off %,.0f events/s (best runs): cost %.1f%%"
-                                        + " of throughput**",
+                                        + " of throughput**%s",
                                 bestOn.perSecond(),
                                 bestOff.perSecond(),
-                                100 * overhead));
+                                100 * overhead,
+                                repeats < 2
+                                        ? " (one repeat: metrics on ran first, in the colder JVM;"
+                                                + " --repeats 2 runs them in ABBA order)"
+                                        : ""));
                 line("");
                 check("B", b.perSecond());
                 check("job/B", ratio);
@@ -735,6 +743,40 @@ public final class Benchmark {
         if (Double.isNaN(value) || Double.isInfinite(value)) {
             missing.add(what);
         }
+    }
+
+    /**
+     * How evenly each keyed stage's keys spread its records over the subtasks: a key that carries
+     * many records (the GLOBAL grouping's single key, say) keeps one subtask busier than the
+     * others, and adding subtasks does not shorten that one.
+     */
+    private void recordsBySubtask(JobRun.Result r) {
+        line("Records into each keyed stage, per subtask (" + r.name() + "):");
+        line("");
+        line("| stage | records per subtask | busiest subtask's share |");
+        line("|---|---|---|");
+        r.recordsBySubtask()
+                .forEach(
+                        (stage, counts) -> {
+                            long total = 0;
+                            long max = 0;
+                            StringBuilder each = new StringBuilder();
+                            for (long c : counts.values()) {
+                                total += c;
+                                max = Math.max(max, c);
+                                if (each.length() > 0) each.append(" / ");
+                                each.append(String.format(Locale.ROOT, "%,d", c));
+                            }
+                            line(
+                                    String.format(
+                                            Locale.ROOT,
+                                            "| %s | %s | %.1f %% (even: %.1f %%) |",
+                                            stage,
+                                            each,
+                                            total == 0 ? 0 : 100.0 * max / total,
+                                            counts.isEmpty() ? 0 : 100.0 / counts.size()));
+                        });
+        line("");
     }
 
     private void line(String s) {

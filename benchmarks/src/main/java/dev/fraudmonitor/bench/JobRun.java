@@ -4,7 +4,10 @@ import dev.fraudmonitor.job.FraudJob;
 import dev.fraudmonitor.job.config.JobConfig;
 import dev.fraudmonitor.testkit.JobRunner;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.flink.api.common.JobStatus;
@@ -32,10 +35,22 @@ final class JobRun {
             long submitToDoneNanos,
             long groupCopies,
             long decisions,
-            Checkpoints checkpoints) {
+            Checkpoints checkpoints,
+            Map<String, SortedMap<Integer, Long>> recordsBySubtask) {
         double perSecond() {
             return events * 1e9 / nanos;
         }
+    }
+
+    /** The keyed stages, by the prefix of their operator names. */
+    static final List<String> STAGES = List.of("session", "group", "entity", "decision");
+
+    private static Map<String, SortedMap<Integer, Long>> recordsBySubtask(String jobId) {
+        Map<String, SortedMap<Integer, Long>> out = new LinkedHashMap<>();
+        for (String stage : STAGES) {
+            out.put(stage, OperatorCounters.bySubtask(jobId, stage + ":", OperatorCounters.IN));
+        }
+        return out;
     }
 
     /**
@@ -165,7 +180,14 @@ final class JobRun {
                 }
                 if (sessionIn >= n && !drain) {
                     return new Result(
-                            name, n, now - first, now - submitted, 0, 0, checkpoints.result());
+                            name,
+                            n,
+                            now - first,
+                            now - submitted,
+                            0,
+                            0,
+                            checkpoints.result(),
+                            Map.of());
                 }
                 if (sessionIn >= n) {
                     long[] c = {
@@ -190,7 +212,8 @@ final class JobRun {
                                 now - submitted,
                                 c[2],
                                 c[7],
-                                checkpoints.result());
+                                checkpoints.result(),
+                                recordsBySubtask(id));
                     }
                     last = c;
                     if (now > deadline) {

@@ -2,6 +2,8 @@ package dev.fraudmonitor.bench;
 
 import java.util.Map;
 import java.util.Properties;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
@@ -62,6 +64,26 @@ public final class OperatorCounters implements MetricReporter {
             }
         }
         return total;
+    }
+
+    /**
+     * {@code metric} per subtask, summed over the operators whose name starts with a prefix: how
+     * evenly the keys of a keyed stage spread its records.
+     */
+    public static SortedMap<Integer, Long> bySubtask(
+            String jobId, String operatorPrefix, String metric) {
+        String start = jobId + '\u0000' + operatorPrefix;
+        String end = '\u0000' + metric + '\u0000';
+        SortedMap<Integer, Long> out = new TreeMap<>();
+        for (Map.Entry<String, Counter> e : COUNTERS.entrySet()) {
+            String k = e.getKey();
+            int at = k.indexOf(end);
+            if (k.startsWith(start) && at >= 0) {
+                int subtask = Integer.parseInt(k.substring(at + end.length()));
+                out.merge(subtask, e.getValue().getCount(), Long::sum);
+            }
+        }
+        return out;
     }
 
     /** Sum over subtasks of {@code metric} for the operator named exactly {@code operator}. */
