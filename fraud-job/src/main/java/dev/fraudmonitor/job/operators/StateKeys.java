@@ -25,9 +25,10 @@ import org.apache.flink.api.java.functions.KeySelector;
  * digests per target. Two distinct values sharing a key by chance is a birthday collision: about 3
  * in a million for a subtask holding 10 million keys at once.
  *
- * <p>The digest is not free: about four per event (each keyed exchange digests a record upstream to
- * partition it and downstream to find its state), 10–16 % of the job's throughput in the
- * benchmark's A/B (benchmarks/RESULTS.md, "64-bit state keys").
+ * <p>There are about four digests per event (each keyed exchange digests a record upstream to
+ * partition it and downstream to find its state), about 70 ns each; warm runs of the benchmark
+ * measure no throughput cost against string keys (benchmarks/RESULTS.md, "Throughput by run
+ * order").
  *
  * <p>Changing this function changes where every key's state lives: savepoints of a version with
  * other keys are rewritten by {@code dev.fraudmonitor.job.savepoint.KeyMigration}.
