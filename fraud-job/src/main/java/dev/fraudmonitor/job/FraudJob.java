@@ -14,6 +14,7 @@ import org.apache.flink.changelog.fs.FsStateChangelogOptions;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.ReadableConfig;
@@ -233,7 +234,26 @@ public final class FraudJob {
 
     /** Adds source, topology and sinks to {@code env}. */
     public static void define(StreamExecutionEnvironment env, JobConfig config) {
-        env.setParallelism(config.get(JobConfig.PARALLELISM));
+        // The cluster's parallelism.default (flink run -p, the Kubernetes operator's
+        // job.parallelism) is the operators' to set; the job's own default only fills in where
+        // neither it nor --parallelism says.
+        Integer cluster =
+                env.getConfiguration().getOptional(CoreOptions.DEFAULT_PARALLELISM).orElse(null);
+        int parallelism =
+                cluster == null || config.isExplicit(JobConfig.PARALLELISM)
+                        ? config.get(JobConfig.PARALLELISM)
+                        : cluster;
+        if (parallelism > config.get(JobConfig.MAX_PARALLELISM)) {
+            throw new ConfigException(
+                    "the cluster's parallelism.default is "
+                            + parallelism
+                            + ", above max-parallelism "
+                            + config.get(JobConfig.MAX_PARALLELISM)
+                            + ": run with a parallelism of at most "
+                            + config.get(JobConfig.MAX_PARALLELISM)
+                            + " (max-parallelism is fixed for a job with state)");
+        }
+        env.setParallelism(parallelism);
         // Key groups are fixed for the life of the state: set, not derived from the first
         // parallelism, so a savepoint taken at one parallelism restores at any other up to it.
         env.setMaxParallelism(config.get(JobConfig.MAX_PARALLELISM));

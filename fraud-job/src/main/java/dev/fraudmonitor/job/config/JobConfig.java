@@ -241,7 +241,7 @@ public final class JobConfig implements Serializable {
             add(
                     "parallelism",
                     "2",
-                    "parallelism of the job",
+                    "parallelism of the job; without it the cluster's parallelism.default (flink run -p), and 2 where the cluster sets none",
                     "a whole number from 1 to 1024, at most max-parallelism",
                     t -> Parsers.intInRange(t, 1, 1024));
     public static final Option<Duration> WATERMARK_DELAY =
