@@ -236,9 +236,14 @@ public final class FraudJob {
     public static void define(StreamExecutionEnvironment env, JobConfig config) {
         // The cluster's parallelism.default (flink run -p, the Kubernetes operator's
         // job.parallelism) is the operators' to set; the job's own default only fills in where
-        // neither it nor --parallelism says.
+        // neither it nor --parallelism says. A local environment has no cluster: Flink fills in
+        // the machine's cores there, which would make the demo's parallelism the laptop's.
         Integer cluster =
-                env.getConfiguration().getOptional(CoreOptions.DEFAULT_PARALLELISM).orElse(null);
+                env instanceof LocalStreamEnvironment
+                        ? null
+                        : env.getConfiguration()
+                                .getOptional(CoreOptions.DEFAULT_PARALLELISM)
+                                .orElse(null);
         int parallelism =
                 cluster == null || config.isExplicit(JobConfig.PARALLELISM)
                         ? config.get(JobConfig.PARALLELISM)

@@ -36,6 +36,17 @@ class ParallelismTest {
         assertEquals(2, stageParallelism(null, null));
     }
 
+    /** Flink gives a local environment the machine's cores; the demo keeps the job's 2. */
+    @Test
+    void aLocalEnvironmentRunsAtTheJobsDefault() {
+        JobConfig config = JobConfig.of(Map.of("metrics.port", "0"));
+        Configuration flink = FraudJob.flinkConfiguration(config);
+        flink.set(CoreOptions.DEFAULT_PARALLELISM, 5);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(flink);
+        FraudJob.define(env, config);
+        assertEquals(2, sessionStage(env));
+    }
+
     @Test
     void aClusterDefaultAboveTheKeyGroupsIsRefusedWithWhatToDo() {
         ConfigException e = assertThrows(ConfigException.class, () -> stageParallelism(200, null));
@@ -53,8 +64,13 @@ class ParallelismTest {
         if (clusterDefault != null) {
             flink.set(CoreOptions.DEFAULT_PARALLELISM, clusterDefault);
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        // As a cluster's client builds it (flink run, the Kubernetes operator), not a local one.
+        StreamExecutionEnvironment env = new StreamExecutionEnvironment(flink);
         FraudJob.define(env, config);
+        return sessionStage(env);
+    }
+
+    private static int sessionStage(StreamExecutionEnvironment env) {
         for (StreamNode node : env.getStreamGraph().getStreamNodes()) {
             if (node.getOperatorName().startsWith("session")) {
                 return node.getParallelism();
