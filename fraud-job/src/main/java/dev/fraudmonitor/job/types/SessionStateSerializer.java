@@ -16,9 +16,11 @@ public final class SessionStateSerializer extends StateSerializer<SessionState> 
     /**
      * The version of the format below; see the package documentation for when it changes. Version 1
      * also wrote {@code factsExpireAt} (a long after {@code lastIpCountryTime}), which the session
-     * stage never read: it computes expiry from the newest event. {@link Version1} reads it.
+     * stage never read: it computes expiry from the newest event. Versions 1 and 2 wrote every slot
+     * of the de-duplication table {@code seenIds}, empty ones too; version 3 writes the slots in
+     * use, behind a bit per slot. {@link OlderFormat} reads versions 1 and 2.
      */
-    static final int FORMAT_VERSION = 2;
+    static final int FORMAT_VERSION = 3;
 
     private SessionStateSerializer() {}
 
@@ -37,7 +39,7 @@ public final class SessionStateSerializer extends StateSerializer<SessionState> 
         out.writeInt(s.pageViews);
         Wire.writeString(out, s.lastIpCountry);
         out.writeLong(s.lastIpCountryTime);
-        Wire.writeLongs(out, s.seenIds);
+        Wire.writeSparseLongs(out, s.seenIds);
         out.writeInt(s.seenCount);
     }
 
@@ -58,7 +60,7 @@ public final class SessionStateSerializer extends StateSerializer<SessionState> 
         if (version == 1) {
             in.readLong(); // factsExpireAt
         }
-        s.seenIds = Wire.readLongs(in);
+        s.seenIds = version < 3 ? Wire.readLongs(in) : Wire.readSparseLongs(in);
         s.seenCount = in.readInt();
         return s;
     }
@@ -87,7 +89,10 @@ public final class SessionStateSerializer extends StateSerializer<SessionState> 
         return INSTANCE;
     }
 
-    /** The snapshot of this serializer (see {@link StateSnapshot}); it also restores version 1. */
+    /**
+     * The snapshot of this serializer (see {@link StateSnapshot}); it also restores versions 1 and
+     * 2.
+     */
     public static final class Snapshot extends StateSnapshot<SessionState> {
         public Snapshot() {
             super(SessionState.class, INSTANCE, FORMAT_VERSION);
@@ -95,21 +100,30 @@ public final class SessionStateSerializer extends StateSerializer<SessionState> 
 
         @Override
         protected TypeSerializer<SessionState> serializerFor(int version) {
-            return version == 1 ? Version1.INSTANCE : super.serializerFor(version);
+            return switch (version) {
+                case 1 -> OlderFormat.VERSION_1;
+                case 2 -> OlderFormat.VERSION_2;
+                default -> super.serializerFor(version);
+            };
         }
     }
 
     /**
-     * Reads session state in format version 1, so that savepoints taken before version 2 restore:
-     * Flink reads them with this and writes them in the current format (on restore for the heap
-     * backend, by a migration pass for RocksDB). It never writes.
+     * Reads session state in an older format version, so that savepoints taken before the current
+     * one restore: Flink reads them with this and writes them in the current format (on restore for
+     * the heap backend, by a migration pass for RocksDB). It never writes.
      */
-    static final class Version1 extends StateSerializer<SessionState> {
+    static final class OlderFormat extends StateSerializer<SessionState> {
         private static final long serialVersionUID = 1L;
 
-        static final Version1 INSTANCE = new Version1();
+        static final OlderFormat VERSION_1 = new OlderFormat(1);
+        static final OlderFormat VERSION_2 = new OlderFormat(2);
 
-        private Version1() {}
+        private final int version;
+
+        private OlderFormat(int version) {
+            this.version = version;
+        }
 
         @Override
         public SessionState createInstance() {
@@ -121,12 +135,14 @@ public final class SessionStateSerializer extends StateSerializer<SessionState> 
             throw new UnsupportedOperationException(
                     "session state is written in format version "
                             + FORMAT_VERSION
-                            + "; version 1 is only read, to migrate it");
+                            + "; version "
+                            + version
+                            + " is only read, to migrate it");
         }
 
         @Override
         SessionState read(DataInputView in) throws IOException {
-            return SessionStateSerializer.read(in, 1);
+            return SessionStateSerializer.read(in, version);
         }
 
         @Override
@@ -136,11 +152,11 @@ public final class SessionStateSerializer extends StateSerializer<SessionState> 
 
         @Override
         public TypeSerializerSnapshot<SessionState> snapshotConfiguration() {
-            return new Snapshot().describing(1);
+            return new Snapshot().describing(version);
         }
 
         private Object readResolve() {
-            return INSTANCE;
+            return version == 1 ? VERSION_1 : VERSION_2;
         }
     }
 }

@@ -107,6 +107,41 @@ final class Wire {
         return a;
     }
 
+    /**
+     * A sparse array of longs: its length, then per eight elements a byte with a bit per element
+     * (set when it is not 0) followed by those of the eight that are not 0. For open-addressing
+     * tables, a quarter to five eighths empty; read without a buffer, as RocksDB reads a state on
+     * every access.
+     */
+    static void writeSparseLongs(DataOutputView out, long[] a) throws IOException {
+        writeLength(out, a, a == null ? 0 : a.length);
+        if (a == null) return;
+        for (int i = 0; i < a.length; i += 8) {
+            int end = Math.min(i + 8, a.length);
+            int bits = 0;
+            for (int j = i; j < end; j++) {
+                if (a[j] != 0) bits |= 1 << (j - i);
+            }
+            out.writeByte(bits);
+            for (int j = i; j < end; j++) {
+                if (a[j] != 0) out.writeLong(a[j]);
+            }
+        }
+    }
+
+    static long[] readSparseLongs(DataInputView in) throws IOException {
+        int n = readLength(in);
+        if (n < 0) return null;
+        long[] a = new long[n];
+        for (int i = 0; i < n; i += 8) {
+            int bits = in.readUnsignedByte();
+            for (int j = i; j < Math.min(i + 8, n); j++) {
+                if ((bits & (1 << (j - i))) != 0) a[j] = in.readLong();
+            }
+        }
+        return a;
+    }
+
     static void writeBooleans(DataOutputView out, boolean[] a) throws IOException {
         writeLength(out, a, a == null ? 0 : a.length);
         if (a != null) for (boolean v : a) out.writeBoolean(v);

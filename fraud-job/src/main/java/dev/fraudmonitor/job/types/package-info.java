@@ -27,7 +27,8 @@
  *
  * <p>The records are kept in no state, so a savepoint holds them only as in-flight data of an
  * unaligned checkpoint; the snapshots keep even that restore explicit. The states are written field
- * after field in declaration order, arrays as their length and elements; their snapshots ({@link
+ * after field in declaration order, arrays as their length and elements (the session's
+ * de-duplication table as its length, a bit per slot and the slots in use); their snapshots ({@link
  * dev.fraudmonitor.job.types.StateSnapshot}) also take over state that an older job kept with the
  * POJO serializer, so its savepoints restore into this one.
  */

@@ -47,6 +47,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every record and state serializer against its class, by reflection: a field added to a class but
@@ -60,17 +61,18 @@ class RecordSerializersTest {
      * bump {@code FORMAT_VERSION} and add the new pin here.
      */
     private static final Map<String, String> FORMAT_PINS =
-            Map.of(
-                    "ScoringEvent@1", "a424b3f1e3c43f84",
-                    "GroupCopy@1", "f9b9d285aa52a690",
-                    "EntityCopy@1", "e98b72670d136518",
-                    "DecisionInput@1", "7dca3cb01164ca96",
-                    "DecodeResult@1", "d16bb13c2962ca9b",
-                    "SessionState@1", "f9d201d8712da5dd",
-                    "SessionState@2", "632c64cbc258992d",
-                    "GroupState@1", "c692822c7a4942b4",
-                    "EntityState@1", "39d47fca7ab64a59",
-                    "DecisionState@1", "f109f0da77a233a1");
+            Map.ofEntries(
+                    Map.entry("ScoringEvent@1", "a424b3f1e3c43f84"),
+                    Map.entry("GroupCopy@1", "f9b9d285aa52a690"),
+                    Map.entry("EntityCopy@1", "e98b72670d136518"),
+                    Map.entry("DecisionInput@1", "7dca3cb01164ca96"),
+                    Map.entry("DecodeResult@1", "d16bb13c2962ca9b"),
+                    Map.entry("SessionState@1", "f9d201d8712da5dd"),
+                    Map.entry("SessionState@2", "632c64cbc258992d"),
+                    Map.entry("SessionState@3", "9612fb74cd3e2a85"),
+                    Map.entry("GroupState@1", "c692822c7a4942b4"),
+                    Map.entry("EntityState@1", "39d47fca7ab64a59"),
+                    Map.entry("DecisionState@1", "f109f0da77a233a1"));
 
     static Stream<Arguments> serializers() {
         return Stream.of(
@@ -220,23 +222,26 @@ class RecordSerializersTest {
     }
 
     /**
-     * Session state written by format version 1, the bytes pinned for it, is read by the snapshot
-     * such a savepoint carries, which asks for a migration to the current format.
+     * Session state written by the older format versions, the bytes pinned for each, is read by the
+     * snapshot such a savepoint carries, which asks for a migration to the current format.
      */
-    @Test
-    void sessionStateOfFormatVersion1IsReadAndMigrated() throws Exception {
-        // filled(SessionState, 1) as the class was then: factsExpireAt took the value after
-        // lastIpCountryTime's, and the fields after it one more each.
+    @ParameterizedTest(name = "version {0}")
+    @ValueSource(ints = {1, 2})
+    void sessionStateOfAnOlderFormatVersionIsReadAndMigrated(int version) throws Exception {
         SessionState then = filled(SessionState.class, 1);
-        then.seenIds = new long[] {1_700_000_000_108L, 0, Long.MIN_VALUE};
-        then.seenCount = 1_109;
+        if (version == 1) {
+            // filled(SessionState, 1) as the class was then: factsExpireAt took the value after
+            // lastIpCountryTime's, and the fields after it one more each.
+            then.seenIds = new long[] {1_700_000_000_108L, 0, Long.MIN_VALUE};
+            then.seenCount = 1_109;
+        }
         DataOutputSerializer out = new DataOutputSerializer(256);
-        SessionStateFormat1.write(then, 1_700_000_000_107L, out);
-        assertEquals(FORMAT_PINS.get("SessionState@1"), pin(out.getCopyOfBuffer()));
+        SessionStateOldFormat.write(then, version, 1_700_000_000_107L, out);
+        assertEquals(FORMAT_PINS.get("SessionState@" + version), pin(out.getCopyOfBuffer()));
 
         TypeSerializerSnapshot<SessionState> old =
-                readCrafted(SessionStateSerializer.Snapshot.class, 1, List.of());
-        assertEquals(1, old.getCurrentVersion());
+                readCrafted(SessionStateSerializer.Snapshot.class, version, List.of());
+        assertEquals(version, old.getCurrentVersion());
         assertTrue(
                 new SessionStateSerializer.Snapshot()
                         .resolveSchemaCompatibility(old)
@@ -252,6 +257,37 @@ class RecordSerializersTest {
                                 SessionStateSerializer.Snapshot.class,
                                 SessionStateSerializer.FORMAT_VERSION + 1,
                                 List.of()));
+    }
+
+    /** The table of a session with one event: four slots, three of them empty. */
+    @Test
+    void theDeduplicationTableIsWrittenWithoutItsEmptySlots() throws Exception {
+        SessionState s = new SessionState();
+        s.firstSighting("e-1");
+        DataOutputSerializer dense = new DataOutputSerializer(64);
+        SessionStateOldFormat.write(s, 2, 0, dense);
+        DataOutputSerializer sparse = new DataOutputSerializer(64);
+        SessionStateSerializer.INSTANCE.serialize(s, sparse);
+        assertEquals(
+                3 * Long.BYTES - 1,
+                dense.length() - sparse.length(),
+                "three empty slots less, one byte of bits more");
+        SessionState read =
+                SessionStateSerializer.INSTANCE.deserialize(
+                        new DataInputDeserializer(sparse.getCopyOfBuffer()));
+        assertSameFields(s, read, "SessionState");
+        assertTrue(!read.firstSighting("e-1") && read.firstSighting("e-2"));
+
+        // More than eight slots: a byte of bits per eight.
+        for (int i = 3; i <= 20; i++) s.firstSighting("e-" + i);
+        assertEquals(32, s.seenIds.length);
+        sparse.clear();
+        SessionStateSerializer.INSTANCE.serialize(s, sparse);
+        assertSameFields(
+                s,
+                SessionStateSerializer.INSTANCE.deserialize(
+                        new DataInputDeserializer(sparse.getCopyOfBuffer())),
+                "SessionState");
     }
 
     @Test

@@ -35,7 +35,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Savepoints of the job from before its state serializers kept every stage's state with Flink's
@@ -87,18 +86,28 @@ class StateMigrationTest {
         }
     }
 
+    static Stream<Arguments> olderSessionFormats() {
+        return Stream.of(false, true)
+                .flatMap(rocksdb -> Stream.of(Arguments.of(1, rocksdb), Arguments.of(2, rocksdb)));
+    }
+
     /**
-     * Session state written in format version 1 (which also held {@code factsExpireAt}) by a job
-     * before version 2: restored through the stage's descriptor, read back field for field, and
-     * written in version 2 by the next snapshot, which restores as it is.
+     * Session state written in an older format version (1 also held {@code factsExpireAt}; 1 and 2
+     * wrote the de-duplication table's empty slots) by a job before the current one: restored
+     * through the stage's descriptor, read back field for field, and written in the current format
+     * by the next snapshot, which restores again.
      */
-    @ParameterizedTest(name = "RocksDB {0}")
-    @ValueSource(booleans = {false, true})
-    void sessionStateInFormatVersion1IsReadBackAndRewritten(boolean rocksdb) throws Exception {
+    @ParameterizedTest(name = "version {0}, RocksDB {1}")
+    @MethodSource("olderSessionFormats")
+    void sessionStateInAnOlderFormatIsReadBackAndRewritten(int version, boolean rocksdb)
+            throws Exception {
         SessionState written = filled(SessionState.class, 1);
         ValueStateDescriptor<SessionState> asBefore =
                 new ValueStateDescriptor<>(
-                        SessionStage.STATE.getName(), SessionStateFormat1.INSTANCE);
+                        SessionStage.STATE.getName(),
+                        version == 1
+                                ? SessionStateOldFormat.VERSION_1
+                                : SessionStateOldFormat.VERSION_2);
 
         OperatorSubtaskState old = snapshotOf(new Write<>(asBefore, written), rocksdb);
         OperatorSubtaskState migrated;
