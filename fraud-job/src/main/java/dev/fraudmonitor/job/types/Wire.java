@@ -1,6 +1,7 @@
 package dev.fraudmonitor.job.types;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
@@ -30,12 +31,65 @@ final class Wire {
         throw new IOException("corrupt field mask: more than 64 bits");
     }
 
+    /**
+     * Strings in {@link StringValue}'s encoding: the length plus one, 7 bits a byte (0 = null),
+     * then each char 7 bits a byte. {@code StringValue} writes and reads that a byte at a time, and
+     * a heap snapshot's stream takes a lock per byte written; the texts, ids and keys the records
+     * carry are ASCII, whose chars are one byte each, so those are written and read as one array.
+     */
     static void writeString(DataOutputView out, String s) throws IOException {
-        StringValue.writeString(s, out);
+        if (s == null || !isAscii(s)) {
+            StringValue.writeString(s, out);
+            return;
+        }
+        writeMask(out, s.length() + 1L);
+        out.write(s.getBytes(StandardCharsets.ISO_8859_1));
     }
 
     static String readString(DataInputView in) throws IOException {
-        return StringValue.readString(in);
+        int length = readLength(in);
+        if (length < 0) {
+            return null;
+        }
+        byte[] bytes = new byte[length];
+        in.readFully(bytes);
+        for (int i = 0; i < length; i++) {
+            if (bytes[i] < 0) {
+                return readRest(in, bytes, length);
+            }
+        }
+        return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) return false;
+        }
+        return true;
+    }
+
+    /**
+     * A string with a char of two or more bytes: {@code bytes} holds its first {@code length}
+     * bytes, which are fewer than its chars need; the rest comes from {@code in}.
+     */
+    private static String readRest(DataInputView in, byte[] bytes, int length) throws IOException {
+        char[] chars = new char[length];
+        int at = 0;
+        for (int i = 0; i < length; i++) {
+            int c = at < length ? bytes[at++] & 0xFF : in.readUnsignedByte();
+            if (c >= 0x80) {
+                c &= 0x7F;
+                int shift = 7;
+                int next;
+                while ((next = at < length ? bytes[at++] & 0xFF : in.readUnsignedByte()) >= 0x80) {
+                    c |= (next & 0x7F) << shift;
+                    shift += 7;
+                }
+                c |= next << shift;
+            }
+            chars[i] = (char) c;
+        }
+        return new String(chars);
     }
 
     static void writeEnum(DataOutputView out, Enum<?> e) throws IOException {
