@@ -104,12 +104,24 @@ public final class EntityStep {
         } else if (in.kind == DecisionInput.Kind.ORDER_PLACED) {
             st.putOrderSession(in.sessionId, t);
         }
-        // The session hears what fired in the others.
+        // The session hears what fired in the others, each rule once: the decision step keeps
+        // the first evidence of a rule it did not know and drops the rest unread, and under an
+        // attack many sessions on one device or card fire the same rules.
         for (int i = 0; i < st.hits(); i++) {
-            if (!st.hitSession[i].equals(in.sessionId)) {
+            if (!st.hitSession[i].equals(in.sessionId) && !heardBefore(st, i, in.sessionId)) {
                 linked.add(linkedHit(st, i, in.sessionId, copy.entity, t, in.ruleSetVersion));
             }
         }
+    }
+
+    /** Whether a hit before {@code i} of another session than {@code to} has the same rule. */
+    private static boolean heardBefore(EntityState st, int i, String to) {
+        for (int j = 0; j < i; j++) {
+            if (st.hitRule[j].equals(st.hitRule[i]) && !st.hitSession[j].equals(to)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int indexOf(EntityState st, DecisionInput in) {

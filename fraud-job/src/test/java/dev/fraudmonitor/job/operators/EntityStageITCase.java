@@ -65,6 +65,38 @@ class EntityStageITCase {
         }
     }
 
+    /** The decision step would drop every later evidence of a rule it learned from the first. */
+    @Test
+    void aSessionHearsOfEachRuleOnceHoweverManyOtherSessionsFiredIt() throws Exception {
+        StageHarnesses.Setup config = fixedRules(RULES);
+        Session a = Session.guest("203.0.113.67", "RO").as("acct-many");
+        Session b = Session.guest("203.0.113.68", "RO").as("acct-many");
+        Session c = Session.guest("203.0.113.69", "RO").as("acct-many");
+        Session d = Session.guest("203.0.113.70", "RO").as("acct-many");
+
+        try (var h = StageHarnesses.entity(config)) {
+            h.open();
+            feedAll(h, hit(a, 1, "new-device-for-account", 45));
+            feedAll(h, hit(b, 2, "new-device-for-account", 45));
+            feedAll(h, hit(c, 3, "credential-change-before-order", 45));
+            feedAll(h, hit(d, 4, "new-device-for-account", 45));
+            h.getOutput().clear();
+
+            feedAll(h, hit(d, 5, "credential-change-before-order", 45));
+            List<String> heard =
+                    h.extractOutputValues().stream()
+                            .filter(x -> x.kind == DecisionInput.Kind.LINKED_HIT)
+                            .map(x -> x.ruleId + " from " + x.linkedSessionId)
+                            .toList();
+            assertEquals(
+                    List.of(
+                            "new-device-for-account from " + a.sessionId(),
+                            "credential-change-before-order from " + c.sessionId()),
+                    heard,
+                    "each rule once, from the first session that fired it; none of d's own");
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Backend.class)
     void nothingIsLeftOnceTheHorizonHasPassedAndStateSurvivesARestore(Backend backend)
