@@ -66,16 +66,14 @@ public final class FraudTopology {
                                 new StageOperator<>(new GroupStage(config, rules)))
                         .uid("group-stage");
 
-        DataStream<DecisionInput> hits = copies.getSideOutput(SessionStage.HITS).union(groupHits);
-
         // Every input passes the entity stage, which puts the linked sessions' hits before it.
+        // Each stage's hits are fanned out apart, so the fan-out chains to the stage: after a
+        // union it would be a task of its own, one more hand-over of every hit.
+        DataStream<EntityCopy> entityCopies =
+                entityFanOut(copies.getSideOutput(SessionStage.HITS), "session")
+                        .union(entityFanOut(groupHits, "group"));
         SingleOutputStreamOperator<DecisionInput> decisionInputs =
-                hits.flatMap(
-                                (DecisionInput in, Collector<EntityCopy> out) ->
-                                        EntityStep.copies(in).forEach(out::collect),
-                                WireTypes.ENTITY_COPY)
-                        .name("entity fan-out")
-                        .uid("entity-fan-out")
+                entityCopies
                         .keyBy(StateKeys.ENTITY, StateKeys.TYPE)
                         .transform(
                                 "entity: risk across sessions, cases",
@@ -93,6 +91,16 @@ public final class FraudTopology {
                         .uid("decision-stage");
 
         return new Outputs(alerts, alerts.getSideOutput(DecisionStage.HOLDS), deadLetters);
+    }
+
+    private static DataStream<EntityCopy> entityFanOut(
+            DataStream<DecisionInput> hits, String stage) {
+        return hits.flatMap(
+                        (DecisionInput in, Collector<EntityCopy> out) ->
+                                EntityStep.copies(in).forEach(out::collect),
+                        WireTypes.ENTITY_COPY)
+                .name("entity fan-out of " + stage + " hits")
+                .uid("entity-fan-out-" + stage);
     }
 
     /** Valid events go on; dead letters leave by a side output. */

@@ -2,6 +2,7 @@ package dev.fraudmonitor.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.fraudmonitor.job.config.JobConfig;
@@ -14,12 +15,16 @@ import org.apache.flink.api.java.typeutils.runtime.PojoSerializer;
 import org.apache.flink.api.java.typeutils.runtime.kryo.KryoSerializer;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.runtime.jobgraph.JobVertex;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.junit.jupiter.api.Test;
 
-/** What Flink serializes the job's records with, read from the job's own stream graph. */
+/**
+ * What Flink serializes the job's records with, and which operators share a task, read from the
+ * job's own graphs.
+ */
 class TopologyTypesTest {
 
     @Test
@@ -50,5 +55,37 @@ class TopologyTypesTest {
             }
         }
         assertEquals(List.of(), found);
+    }
+
+    /**
+     * A hit is fanned out to its entities in the task of the stage that found it: a fan-out in a
+     * task of its own would hand every hit over once more.
+     */
+    @Test
+    void theEntityFanOutRunsInTheTaskOfTheStageWhoseHitsItFansOut() {
+        JobConfig config = JobConfig.of(Map.of("metrics.port", "0"));
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(
+                        FraudJob.flinkConfiguration(config));
+        FraudJob.define(env, config);
+        List<String> tasks = new ArrayList<>();
+        for (JobVertex v : env.getStreamGraph().getJobGraph().getVertices()) {
+            tasks.add(v.getName());
+        }
+        assertTrue(
+                tasks.stream()
+                        .anyMatch(
+                                t ->
+                                        t.startsWith("session:")
+                                                && t.contains("entity fan-out of session hits")),
+                "tasks: " + tasks);
+        assertTrue(
+                tasks.stream()
+                        .anyMatch(
+                                t ->
+                                        t.startsWith("group:")
+                                                && t.contains("entity fan-out of group hits")),
+                "tasks: " + tasks);
+        assertFalse(tasks.stream().anyMatch(t -> t.startsWith("entity fan-out")), "" + tasks);
     }
 }
