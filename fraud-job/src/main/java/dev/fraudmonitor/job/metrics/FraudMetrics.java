@@ -373,7 +373,8 @@ public final class FraudMetrics {
 
     /**
      * One expiry sweep of a stage's state on the heap backend (see the job's {@code RuleStage}):
-     * how long it held the stage's thread, and how many keys it visited.
+     * how long it held the stage's thread in all (it is spread over the records and watermarks
+     * after the minute's crossing), and how many keys it visited.
      */
     public void stateSwept(String state, int keys, long nanos) {
         sweeps.computeIfAbsent(

@@ -20,9 +20,10 @@ import org.apache.flink.util.Collector;
  * when it runs. On RocksDB a key's one timer calls it, moved on while the key is in use: the timers
  * live in RocksDB too, and cost nothing per key on the heap. On the heap a timer costs about 78
  * bytes per key (the timer, its entry in the timer queue's de-duplication map) and is written into
- * every full snapshot, so there a sweep over all keys calls it each time the watermark crosses a
- * minute: the same minutes at which the timers would have fired, so the state held at any watermark
- * is the same.
+ * every full snapshot, so there a sweep over all keys calls it once for each minute the watermark
+ * crosses: the minutes at which the timers would have fired. The sweep is spread over the records
+ * and watermarks that follow the crossing, so a key's expired state may stay a little longer than
+ * its timer would have left it.
  */
 public abstract class RuleStage<I, O> extends KeyedProcessFunction<Long, I, O>
         implements CheckpointedFunction {
