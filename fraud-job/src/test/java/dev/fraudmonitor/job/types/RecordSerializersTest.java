@@ -148,6 +148,31 @@ class RecordSerializersTest {
         assertSameFields(record, read, type.getSimpleName());
     }
 
+    /** A snapshot writes value after value into one stream: each value's bytes and no more. */
+    @ParameterizedTest
+    @MethodSource("serializers")
+    <T> void valuesWrittenOneAfterAnotherToAStreamReadBackInTurn(Class<T> type, TypeSerializer<T> s)
+            throws Exception {
+        T big = filled(type, 1);
+        T empty = s.createInstance();
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        DataOutputViewStreamWrapper out = new DataOutputViewStreamWrapper(stream);
+        for (T value : List.of(big, empty, big)) {
+            DataOutputSerializer buffer = new DataOutputSerializer(64);
+            s.serialize(value, buffer);
+            expected.write(buffer.getCopyOfBuffer());
+            s.serialize(value, out);
+        }
+        assertArrayEquals(expected.toByteArray(), stream.toByteArray());
+        DataInputViewStreamWrapper in =
+                new DataInputViewStreamWrapper(new ByteArrayInputStream(stream.toByteArray()));
+        assertSameFields(big, s.deserialize(in), type.getSimpleName());
+        assertSameFields(empty, s.deserialize(in), type.getSimpleName() + " (empty)");
+        assertSameFields(big, s.deserialize(in), type.getSimpleName());
+        assertEquals(-1, in.read(), "nothing left");
+    }
+
     @ParameterizedTest
     @MethodSource("serializers")
     <T> void formatIsPinnedToItsVersion(Class<T> type, TypeSerializer<T> s) throws Exception {
