@@ -1,7 +1,6 @@
 package dev.fraudmonitor.job.operators;
 
 import java.util.Collection;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.StateEntry;
 import org.apache.flink.runtime.state.TestableKeyedStateBackend;
@@ -109,14 +108,15 @@ public final class StageOperator<I, O> extends KeyedProcessOperator<Long, I, O> 
     }
 
     private void startSweep(long now) throws Exception {
-        @SuppressWarnings({"unchecked", "rawtypes"})
-        Object state =
-                getKeyedStateBackend()
-                        .getPartitionedState(
-                                VoidNamespace.INSTANCE,
-                                VoidNamespaceSerializer.INSTANCE,
-                                (ValueStateDescriptor) stage.stateDescriptor());
-        sweep = ((InternalKvState<?, ?, ?>) state).getStateIncrementalVisitor(BUCKETS_PER_STEP);
+        // The heap backend's states are its internal ones, which can visit their keys in steps.
+        InternalKvState<?, ?, ?> state =
+                (InternalKvState<?, ?, ?>)
+                        getKeyedStateBackend()
+                                .getPartitionedState(
+                                        VoidNamespace.INSTANCE,
+                                        VoidNamespaceSerializer.INSTANCE,
+                                        stage.stateDescriptor());
+        sweep = state.getStateIncrementalVisitor(BUCKETS_PER_STEP);
         sweepAt = now;
         sweptKeys = 0;
         sweepNanos = 0;
