@@ -37,13 +37,18 @@ final class Wire {
      * a heap snapshot's stream takes a lock per byte written; the texts, ids and keys the records
      * carry are ASCII, whose chars are one byte each, so those are written and read as one array.
      */
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): see below
     static void writeString(DataOutputView out, String s) throws IOException {
         if (s == null || !isAscii(s)) {
             StringValue.writeString(s, out);
             return;
         }
-        writeMask(out, s.length() + 1L);
-        out.write(s.getBytes(StandardCharsets.ISO_8859_1));
+        int length = s.length();
+        writeMask(out, length + 1L);
+        byte[] bytes = scratch(length);
+        // Copies each char's low byte into an array we pass: exact for ASCII, and no new array.
+        s.getBytes(0, length, bytes, 0);
+        out.write(bytes, 0, length);
     }
 
     static String readString(DataInputView in) throws IOException {
@@ -51,14 +56,37 @@ final class Wire {
         if (length < 0) {
             return null;
         }
-        byte[] bytes = new byte[length];
-        in.readFully(bytes);
+        byte[] bytes = scratch(length);
+        in.readFully(bytes, 0, length);
         for (int i = 0; i < length; i++) {
             if (bytes[i] < 0) {
                 return readRest(in, bytes, length);
             }
         }
-        return new String(bytes, StandardCharsets.ISO_8859_1);
+        return new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
+    }
+
+    private static final int SCRATCH_SIZE = 256;
+    private static final int SCRATCH_KEPT = 64 * 1024;
+
+    /**
+     * Every string written or read passes through an array: one per thread, so the strings of every
+     * record and state cost no array of their own on the way (they were a fifth of all the job's
+     * allocations, and every young collection of the heap stops the job). Longer than {@link
+     * #SCRATCH_KEPT}, a string gets an array for itself alone.
+     */
+    private static final ThreadLocal<byte[][]> SCRATCH =
+            ThreadLocal.withInitial(() -> new byte[][] {new byte[SCRATCH_SIZE]});
+
+    private static byte[] scratch(int length) {
+        if (length > SCRATCH_KEPT) {
+            return new byte[length];
+        }
+        byte[][] holder = SCRATCH.get();
+        if (holder[0].length < length) {
+            holder[0] = new byte[Math.max(length, 2 * holder[0].length)];
+        }
+        return holder[0];
     }
 
     private static boolean isAscii(String s) {

@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataInputViewStreamWrapper;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputViewStreamWrapper;
 import org.apache.flink.types.StringValue;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -37,6 +39,7 @@ class WireStringsTest {
         out.add("x".repeat(127));
         out.add("x".repeat(128));
         out.add("y".repeat(20_000));
+        out.add("z".repeat(70_000));
         out.add("y".repeat(300) + "\u00fc");
         out.add("\uffff".repeat(3));
         return out;
@@ -85,6 +88,27 @@ class WireStringsTest {
         DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
         assertEquals(s, StringValue.readString(in));
         assertEquals(s, Wire.readString(in));
+        assertEquals(0, in.available());
+    }
+
+    /**
+     * A thread's strings pass through one array on their way: each must come back whole and alone,
+     * whatever longer or non-ASCII string went through before it.
+     */
+    @Test
+    void stringsWrittenOneAfterAnotherReadBackInTurn() throws Exception {
+        List<String> all = strings();
+        List<String> reversed = new ArrayList<>(all);
+        Collections.reverse(reversed);
+        all.addAll(reversed);
+        DataOutputSerializer out = new DataOutputSerializer(16);
+        for (String s : all) {
+            Wire.writeString(out, s);
+        }
+        DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
+        for (String s : all) {
+            assertEquals(s, Wire.readString(in));
+        }
         assertEquals(0, in.available());
     }
 }
