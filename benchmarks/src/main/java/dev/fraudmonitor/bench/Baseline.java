@@ -23,7 +23,7 @@ import org.apache.kafka.common.TopicPartition;
 final class Baseline {
     private Baseline() {}
 
-    record Result(long records, long nanos, long checksum) {
+    record Result(long records, long nanos, long checksum, long allocatedBytes) {
         double perSecond() {
             return records * 1e9 / nanos;
         }
@@ -34,6 +34,7 @@ final class Baseline {
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(4 << 20));
         ObjectMapper mapper = new ObjectMapper();
         System.gc();
+        Allocations allocations = Allocations.start();
         long checksum = 0;
         long read = 0;
         long first = 0;
@@ -64,6 +65,7 @@ final class Baseline {
         } catch (IOException e) {
             throw new UncheckedIOException("baseline could not decode a record", e);
         }
-        return new Result(read, System.nanoTime() - first, checksum);
+        long nanos = System.nanoTime() - first;
+        return new Result(read, nanos, checksum, allocations.bytes());
     }
 }

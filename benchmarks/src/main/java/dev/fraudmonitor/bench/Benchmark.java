@@ -193,8 +193,8 @@ public final class Benchmark {
                 line("");
                 line(
                         "| run | events/s | first event → all processed | submit → done | group copies |"
-                                + " decisions (alerts + holds) |");
-                line("|---|---|---|---|---|---|");
+                                + " decisions (alerts + holds) | allocated per event |");
+                line("|---|---|---|---|---|---|---|");
                 Baseline.Result b = null;
                 for (int i = 0; i < 2; i++) {
                     b = Baseline.run(kafka, topic, events);
@@ -202,10 +202,11 @@ public final class Benchmark {
                             String.format(
                                     Locale.ROOT,
                                     "| B (KafkaConsumer + Jackson readTree, 1 thread)%s | %,.0f | %.2f s"
-                                            + " | | | |",
+                                            + " | | | | %s |",
                                     i == 0 ? ", warm-up" : "",
                                     b.perSecond(),
-                                    b.nanos() / 1e9));
+                                    b.nanos() / 1e9,
+                                    Allocations.perEvent(b.allocatedBytes(), b.records())));
                 }
                 // A million events: after 300,000 the job's first measured run was still up to
                 // 40 % slower than its later ones in the same JVM (RESULTS.md, "Run order").
@@ -227,7 +228,7 @@ public final class Benchmark {
                 line(
                         String.format(
                                 Locale.ROOT,
-                                "| job warm-up (first %,d events, not a figure) | | %.1f s | | | |",
+                                "| job warm-up (first %,d events, not a figure) | | %.1f s | | | | |",
                                 warmEvents,
                                 secondsSince(t0)));
                 t0 = System.nanoTime();
@@ -239,7 +240,7 @@ public final class Benchmark {
                 line(
                         String.format(
                                 Locale.ROOT,
-                                "| peer warm-up (first %,d events, not a figure) | | %.1f s | | | |",
+                                "| peer warm-up (first %,d events, not a figure) | | %.1f s | | | | |",
                                 warmEvents,
                                 secondsSince(t0)));
                 JobRun.Result bestOff = null;
@@ -267,11 +268,12 @@ public final class Benchmark {
                                     String.format(
                                             Locale.ROOT,
                                             "| peer (Flink SQL, peer.sql; last column: rows"
-                                                    + " flagged) | %,.0f | %.2f s | %.2f s | | %,d |",
+                                                    + " flagged) | %,.0f | %.2f s | %.2f s | | %,d | %s |",
                                             p.perSecond(),
                                             p.nanos() / 1e9,
                                             p.submitToDoneNanos() / 1e9,
-                                            p.flagged()));
+                                            p.flagged(),
+                                            Allocations.perEvent(p.allocatedBytes(), p.events())));
                             if (p.flagged() == 0) {
                                 missing.add(name + " flagged no row");
                             }
@@ -727,13 +729,14 @@ public final class Benchmark {
         line(
                 String.format(
                         Locale.ROOT,
-                        "| job, %s | %,.0f | %.2f s | %.2f s | %,d | %,d |",
+                        "| job, %s | %,.0f | %.2f s | %.2f s | %,d | %,d | %s |",
                         label,
                         j.perSecond(),
                         j.nanos() / 1e9,
                         j.submitToDoneNanos() / 1e9,
                         j.groupCopies(),
-                        j.decisions()));
+                        j.decisions(),
+                        Allocations.perEvent(j.allocatedBytes(), j.events())));
         if (j.decisions() == 0) {
             missing.add(j.name() + " made no decision");
         }

@@ -36,7 +36,8 @@ final class JobRun {
             long groupCopies,
             long decisions,
             Checkpoints checkpoints,
-            Map<String, SortedMap<Integer, Long>> recordsBySubtask) {
+            Map<String, SortedMap<Integer, Long>> recordsBySubtask,
+            long allocatedBytes) {
         double perSecond() {
             return events * 1e9 / nanos;
         }
@@ -158,6 +159,7 @@ final class JobRun {
                         FraudJob.flinkConfiguration(config));
         env.configure(FraudJob.flinkConfiguration(config));
         FraudJob.define(env, config);
+        Allocations allocations = Allocations.start();
         long submitted = System.nanoTime();
         JobClient job = env.executeAsync("bench-" + name);
         String id = job.getJobID().toString();
@@ -187,7 +189,8 @@ final class JobRun {
                             0,
                             0,
                             checkpoints.result(),
-                            Map.of());
+                            Map.of(),
+                            allocations.bytes());
                 }
                 if (sessionIn >= n) {
                     long[] c = {
@@ -213,7 +216,8 @@ final class JobRun {
                                 c[2],
                                 c[7],
                                 checkpoints.result(),
-                                recordsBySubtask(id));
+                                recordsBySubtask(id),
+                                allocations.bytes());
                     }
                     last = c;
                     if (now > deadline) {

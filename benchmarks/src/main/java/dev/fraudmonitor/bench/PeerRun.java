@@ -65,7 +65,13 @@ final class PeerRun {
 
     private PeerRun() {}
 
-    record Result(String name, long events, long nanos, long submitToDoneNanos, long flagged) {
+    record Result(
+            String name,
+            long events,
+            long nanos,
+            long submitToDoneNanos,
+            long flagged,
+            long allocatedBytes) {
         double perSecond() {
             return events * 1e9 / nanos;
         }
@@ -216,6 +222,7 @@ final class PeerRun {
         StreamGraph graph = env.getStreamGraph();
         graph.setJobName("bench-" + name);
         Topology topology = Topology.of(graph);
+        Allocations allocations = Allocations.start();
         long submitted = System.nanoTime();
         JobClient job = env.executeAsync(graph);
         String id = job.getJobID().toString();
@@ -232,7 +239,8 @@ final class PeerRun {
                     first = now;
                 }
                 if (sourceIn >= n && !drain) {
-                    return new Result(name, n, now - first, now - submitted, 0);
+                    return new Result(
+                            name, n, now - first, now - submitted, 0, allocations.bytes());
                 }
                 if (sourceIn >= n) {
                     long[] c = counts(id, topology);
@@ -256,7 +264,13 @@ final class PeerRun {
                                             + " no longer match the events on the topic");
                         }
                         long flagged = count(id, topology.sink(), OperatorCounters.IN);
-                        return new Result(name, n, settled - first, settled - submitted, flagged);
+                        return new Result(
+                                name,
+                                n,
+                                settled - first,
+                                settled - submitted,
+                                flagged,
+                                allocations.bytes());
                     }
                     if (now > deadline) {
                         throw new IllegalStateException(
