@@ -5,6 +5,7 @@ import dev.fraudmonitor.engine.EntityCopy;
 import dev.fraudmonitor.engine.GroupCopy;
 import dev.fraudmonitor.engine.event.ScoringEvent;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -41,21 +42,34 @@ public final class StateKeys {
     public static final KeySelector<EntityCopy, Long> ENTITY = c -> of(c.key);
     public static final KeySelector<DecisionInput, Long> DECISION = h -> of(h.sessionId);
 
-    private static final ThreadLocal<MessageDigest> SHA256 =
-            ThreadLocal.withInitial(
-                    () -> {
-                        try {
-                            return MessageDigest.getInstance("SHA-256");
-                        } catch (NoSuchAlgorithmException e) {
-                            throw new IllegalStateException("every JVM has SHA-256", e);
-                        }
-                    });
+    /** Per thread: the digest and the array its result is written into (no array per key). */
+    private static final class Sha256 {
+        final MessageDigest digest;
+        final byte[] result = new byte[32];
+
+        Sha256() {
+            try {
+                digest = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every JVM has SHA-256", e);
+            }
+        }
+    }
+
+    private static final ThreadLocal<Sha256> SHA256 = ThreadLocal.withInitial(Sha256::new);
 
     private StateKeys() {}
 
     /** The state key of a session id or grouping value. */
     public static long of(String value) {
-        byte[] d = SHA256.get().digest(value.getBytes(StandardCharsets.UTF_8));
+        Sha256 sha = SHA256.get();
+        byte[] d = sha.result;
+        sha.digest.update(value.getBytes(StandardCharsets.UTF_8));
+        try {
+            sha.digest.digest(d, 0, d.length);
+        } catch (DigestException e) {
+            throw new IllegalStateException("a SHA-256 digest is 32 bytes", e);
+        }
         long k = 0;
         for (int i = 0; i < Long.BYTES; i++) {
             k = (k << 8) | (d[i] & 0xFF);
