@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -116,7 +117,7 @@ public final class EventCodec {
      * the problem, so nothing here has to. Expects a record that passed {@link #checkRecord}.
      */
     CheckoutEvent fast(byte[] utf8Json) {
-        StreamedFields fields = new StreamedFields();
+        StreamedFields fields = STREAMED.get().clear();
         // The reader's parser, so parser features and limits are exactly the tree path's.
         try (JsonParser p = reader.createParser(utf8Json)) {
             if (p.nextToken() != JsonToken.START_OBJECT
@@ -335,6 +336,14 @@ public final class EventCodec {
      * Contract fields collected from the token stream into flat arrays, one slot per {@link Field}
      * and no tree; everything else in the record is only scanned for card numbers and skipped.
      */
+    /**
+     * One set of slots per thread, cleared for each record: allocated per record they were about a
+     * kilobyte, a tenth of all the job allocates per event. The event is built from copies of the
+     * slots' values, so nothing outlives the record.
+     */
+    private static final ThreadLocal<StreamedFields> STREAMED =
+            ThreadLocal.withInitial(StreamedFields::new);
+
     private static final class StreamedFields implements Fields {
         private static final Field[] FIELDS = Field.values();
 
@@ -343,6 +352,13 @@ public final class EventCodec {
 
         private final String[] texts = new String[FIELDS.length];
         private final long[] integers = new long[FIELDS.length];
+
+        StreamedFields clear() {
+            Arrays.fill(kinds, null);
+            Arrays.fill(texts, null);
+            Arrays.fill(integers, 0);
+            return this;
+        }
 
         @Override
         public Kind kind(Field field) {
