@@ -333,10 +333,6 @@ public final class EventCodec {
     }
 
     /**
-     * Contract fields collected from the token stream into flat arrays, one slot per {@link Field}
-     * and no tree; everything else in the record is only scanned for card numbers and skipped.
-     */
-    /**
      * One set of slots per thread, cleared for each record: allocated per record they were about a
      * kilobyte, a tenth of all the job allocates per event. The event is built from copies of the
      * slots' values, so nothing outlives the record.
@@ -344,6 +340,10 @@ public final class EventCodec {
     private static final ThreadLocal<StreamedFields> STREAMED =
             ThreadLocal.withInitial(StreamedFields::new);
 
+    /**
+     * Contract fields collected from the token stream into flat arrays, one slot per {@link Field}
+     * and no tree; everything else in the record is only scanned for card numbers and skipped.
+     */
     private static final class StreamedFields implements Fields {
         private static final Field[] FIELDS = Field.values();
 
