@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * The first step, per session: drops a repeated event before any rule counts it, keeps the
  * session's facts, evaluates the session rules (and the lists), and says which grouping keys need a
- * copy of the event: only those whose rules read it, with only the fields the group step reads.
+ * copy of the event: only those whose rules read it.
  *
  * <p>One instance per caller thread: it reuses its output lists between events.
  */
@@ -45,14 +45,10 @@ public final class SessionStep {
         if (e.type == EventType.ORDER_PLACED) {
             toDecision.add(DecisionInput.orderPlaced(e, version));
         }
-        ScoringEvent carried = null;
         for (GroupBy kind : rs.groupings()) {
             String value = kind.keyOf(e);
             if (value != null && GroupEvaluator.needs(rs, kind, e)) {
-                if (carried == null) {
-                    carried = GroupCopy.carried(e);
-                }
-                toGroups.add(new GroupCopy(kind, value, carried));
+                toGroups.add(new GroupCopy(kind, value, e));
             }
         }
         return true;
