@@ -46,8 +46,12 @@ public final class SessionStep {
             toDecision.add(DecisionInput.orderPlaced(e, version));
         }
         for (GroupBy kind : rs.groupings()) {
+            // Whether a rule reads the event first: a key can cost a digest (the user agent's).
+            if (!GroupEvaluator.needs(rs, kind, e)) {
+                continue;
+            }
             String value = kind.keyOf(e);
-            if (value != null && GroupEvaluator.needs(rs, kind, e)) {
+            if (value != null) {
                 toGroups.add(new GroupCopy(kind, value, e));
             }
         }
