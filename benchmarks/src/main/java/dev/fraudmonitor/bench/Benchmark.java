@@ -9,6 +9,8 @@ import dev.fraudmonitor.model.EventCodec;
 import dev.fraudmonitor.testkit.EmbeddedKafka;
 import dev.fraudmonitor.testkit.EmbeddedRedis;
 import dev.fraudmonitor.testkit.FlinkMiniCluster;
+import dev.fraudmonitor.testkit.FlinkProcessCluster;
+import dev.fraudmonitor.testkit.KafkaProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -41,6 +43,14 @@ import redis.clients.jedis.RedisClient;
  * be produced.
  */
 public final class Benchmark {
+    /**
+     * TaskManager processes of the deployed latency run: one slot each, as deploy/config.yaml, and
+     * the JVM's defaults (G1, every JIT tier); the heap sized for the run's state, not the
+     * deployment's 4 GiB processes, on a machine shared with the broker and this JVM.
+     */
+    static final FlinkProcessCluster.Processes DEPLOYED =
+            new FlinkProcessCluster.Processes(1, "1536m", List.of());
+
     static final String USAGE =
             String.join(
                     "\n",
@@ -74,6 +84,8 @@ public final class Benchmark {
                     "  --latency-buffer-timeout D  second latency run with this"
                             + " execution.buffer-timeout (default PT0.001S; quick none: skipped)",
                     "  --latency-changelog     one more latency run with state.changelog true",
+                    "  --latency-taskmanagers N  last latency run: the job in N TaskManager"
+                            + " processes, the broker in its own (default 2; 0: skipped)",
                     "  --out FILE              figures as Markdown (default"
                             + " benchmarks/target/benchmark-results.md)");
 
@@ -436,96 +448,169 @@ public final class Benchmark {
                 if (opts.containsKey("latency-changelog")) {
                     timeouts.add("changelog");
                 }
-                int latRun = 0;
-                for (String timeout : timeouts) {
-                    latRun++;
-                    String latPrefix = "lat" + latRun + ":";
-                    String latName = "latency" + latRun;
-                    kafka.createTopic(latName + ".events", 2);
-                    Map<String, String> latConf =
-                            jobSettings(
-                                    kafka,
-                                    redisServer,
-                                    latName,
-                                    latName + ".events",
-                                    latPrefix,
-                                    checkpointInterval,
-                                    work,
-                                    true);
-                    boolean warmUp = timeout.equals("warm-up");
-                    boolean changelog = timeout.equals("changelog");
-                    if (changelog) {
-                        latConf.put("state.changelog", "true");
+                // Last, the job as deployed: in TaskManager processes of its own (one slot each,
+                // as deploy/config.yaml), the broker in its own, so that only the job's own
+                // garbage stops the job; this JVM only sends and listens, as the checkout does.
+                int taskManagers = (int) num("latency-taskmanagers", 2, 2);
+                if (taskManagers > 0) {
+                    if (!quick) {
+                        timeouts.add("processes-warm-up");
                     }
-                    Duration bufferTimeout =
-                            timeout.equals("default") || changelog || warmUp
-                                    ? null
-                                    : Duration.parse(timeout);
-                    LatencyRun.Result lat =
-                            LatencyRun.run(
-                                    kafka,
-                                    redis,
-                                    latConf,
-                                    latPrefix,
-                                    rate,
-                                    warmUp ? Duration.ofSeconds(20) : latencyDuration,
-                                    Duration.ofSeconds(2),
-                                    attackRatio,
-                                    seed + 1,
-                                    bufferTimeout);
-                    if (warmUp) {
+                    timeouts.add("processes");
+                }
+                KafkaProcess deployedBroker = null;
+                FlinkProcessCluster deployed = null;
+                EmbeddedKafka deployedKafka = null;
+                int latRun = 0;
+                try {
+                    for (String timeout : timeouts) {
+                        latRun++;
+                        boolean processes = timeout.startsWith("processes");
+                        if (processes && deployed == null) {
+                            long ts = System.nanoTime();
+                            deployedBroker = KafkaProcess.start(Duration.ofSeconds(120));
+                            deployedKafka =
+                                    EmbeddedKafka.connect(deployedBroker.bootstrapServers());
+                            deployed =
+                                    FlinkProcessCluster.start(
+                                            taskManagers,
+                                            Duration.ofSeconds(120),
+                                            null,
+                                            System.getProperty("java.class.path"),
+                                            DEPLOYED);
+                            line(
+                                    String.format(
+                                            Locale.ROOT,
+                                            "Started a broker process and a Flink cluster of a"
+                                                    + " JobManager and %d TaskManager processes (%d"
+                                                    + " slot%s, task heap %s each) in %.1f s.",
+                                            taskManagers,
+                                            DEPLOYED.slots(),
+                                            DEPLOYED.slots() == 1 ? "" : "s",
+                                            DEPLOYED.taskHeap(),
+                                            secondsSince(ts)));
+                            line("");
+                        }
+                        EmbeddedKafka latKafka =
+                                processes && System.getenv("LATKAFKA") == null
+                                        ? deployedKafka
+                                        : kafka;
+                        String latPrefix = "lat" + latRun + ":";
+                        String latName = "latency" + latRun;
+                        latKafka.createTopic(
+                                latName + ".events",
+                                2,
+                                Map.of("message.timestamp.type", "LogAppendTime"));
+                        Map<String, String> latConf =
+                                jobSettings(
+                                        latKafka,
+                                        redisServer,
+                                        latName,
+                                        latName + ".events",
+                                        latPrefix,
+                                        checkpointInterval,
+                                        work,
+                                        true);
+                        boolean warmUp = timeout.endsWith("warm-up");
+                        boolean changelog = timeout.equals("changelog");
+                        if (changelog) {
+                            latConf.put("state.changelog", "true");
+                        }
+                        Duration bufferTimeout =
+                                timeout.equals("default") || changelog || warmUp || processes
+                                        ? null
+                                        : Duration.parse(timeout);
+                        LatencyRun.Result lat =
+                                LatencyRun.run(
+                                        latKafka,
+                                        redis,
+                                        latConf,
+                                        latPrefix,
+                                        rate,
+                                        warmUp ? Duration.ofSeconds(20) : latencyDuration,
+                                        Duration.ofSeconds(2),
+                                        attackRatio,
+                                        seed + 1,
+                                        bufferTimeout,
+                                        processes ? deployed : null);
+                        if (warmUp) {
+                            line(
+                                    String.format(
+                                            Locale.ROOT,
+                                            "Warm-up run, the job as it ships%s for 20 s (not a"
+                                                    + " figure): hold p99 %d ms, alert p99 %d ms.",
+                                            processes ? " in its TaskManager processes" : "",
+                                            lat.hold().p99(),
+                                            lat.alert().p99()));
+                            line("");
+                            continue;
+                        }
+                        line(
+                                "### "
+                                        + (processes
+                                                ? "The job as it ships, in "
+                                                        + taskManagers
+                                                        + " TaskManager processes of its own, the"
+                                                        + " broker in its own (as deployed)"
+                                                : changelog
+                                                        ? "With state.changelog true (HashMap + changelog)"
+                                                        : bufferTimeout == null
+                                                                ? "The job as it ships (execution.buffer-timeout "
+                                                                        + FraudJob
+                                                                                .flinkConfiguration(
+                                                                                        JobConfig
+                                                                                                .of(
+                                                                                                        latConf))
+                                                                                .get(
+                                                                                        ExecutionOptions
+                                                                                                .BUFFER_TIMEOUT)
+                                                                                .toMillis()
+                                                                        + " ms)"
+                                                                : "With execution.buffer-timeout "
+                                                                        + bufferTimeout.toMillis()
+                                                                        + " ms"));
+                        line("");
                         line(
                                 String.format(
                                         Locale.ROOT,
-                                        "Warm-up run, the job as it ships for 20 s (not a figure):"
-                                                + " hold p99 %d ms, alert p99 %d ms.",
-                                        lat.hold().p99(),
-                                        lat.alert().p99()));
+                                        "Sent %,d events at %,.0f events/s (target %,.0f); first 2 s left"
+                                                + " out; checkpoint interval %s, so the alert bar is %d"
+                                                + " ms.",
+                                        lat.events(),
+                                        lat.achievedRate(),
+                                        lat.targetRate(),
+                                        lat.checkpointInterval(),
+                                        lat.checkpointInterval().toMillis() + 200));
                         line("");
-                        continue;
+                        line(
+                                "- send → appended by the broker (the sender's own producer, before ingest): "
+                                        + lat.sendToAppend().text());
+                        line(
+                                "- **ingest → Redis hold record: "
+                                        + lat.hold().text()
+                                        + "** (target p99 ≤ 50 ms)");
+                        line(
+                                "- **ingest → committed alert (read_committed): "
+                                        + lat.alert().text()
+                                        + "** (target p99 ≤ "
+                                        + (lat.checkpointInterval().toMillis() + 200)
+                                        + " ms)");
+                        line("");
+                        check("hold p99", lat.hold().samples() > 0 ? lat.hold().p99() : Double.NaN);
+                        check(
+                                "alert p99",
+                                lat.alert().samples() > 0 ? lat.alert().p99() : Double.NaN);
                     }
-                    line(
-                            "### "
-                                    + (changelog
-                                            ? "With state.changelog true (HashMap + changelog)"
-                                            : bufferTimeout == null
-                                                    ? "The job as it ships (execution.buffer-timeout "
-                                                            + FraudJob.flinkConfiguration(
-                                                                            JobConfig.of(latConf))
-                                                                    .get(
-                                                                            ExecutionOptions
-                                                                                    .BUFFER_TIMEOUT)
-                                                                    .toMillis()
-                                                            + " ms)"
-                                                    : "With execution.buffer-timeout "
-                                                            + bufferTimeout.toMillis()
-                                                            + " ms"));
-                    line("");
-                    line(
-                            String.format(
-                                    Locale.ROOT,
-                                    "Sent %,d events at %,.0f events/s (target %,.0f); first 2 s left"
-                                            + " out; checkpoint interval %s, so the alert bar is %d"
-                                            + " ms.",
-                                    lat.events(),
-                                    lat.achievedRate(),
-                                    lat.targetRate(),
-                                    lat.checkpointInterval(),
-                                    lat.checkpointInterval().toMillis() + 200));
-                    line("");
-                    line(
-                            "- **ingest → Redis hold record: "
-                                    + lat.hold().text()
-                                    + "** (target p99 ≤ 50 ms)");
-                    line(
-                            "- **ingest → committed alert (read_committed): "
-                                    + lat.alert().text()
-                                    + "** (target p99 ≤ "
-                                    + (lat.checkpointInterval().toMillis() + 200)
-                                    + " ms)");
-                    line("");
-                    check("hold p99", lat.hold().samples() > 0 ? lat.hold().p99() : Double.NaN);
-                    check("alert p99", lat.alert().samples() > 0 ? lat.alert().p99() : Double.NaN);
+                } finally {
+                    if (deployed != null) {
+                        deployed.close();
+                    }
+                    if (deployedKafka != null) {
+                        deployedKafka.close();
+                    }
+                    if (deployedBroker != null) {
+                        deployedBroker.close();
+                    }
                 }
             }
 
@@ -963,6 +1048,7 @@ public final class Benchmark {
                         "phases",
                         "latency-rate",
                         "latency-buffer-timeout",
+                        "latency-taskmanagers",
                         "out");
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);

@@ -7,6 +7,7 @@ import dev.fraudmonitor.model.CheckoutEvent;
 import dev.fraudmonitor.model.EventCodec;
 import dev.fraudmonitor.model.Json;
 import dev.fraudmonitor.testkit.EmbeddedKafka;
+import dev.fraudmonitor.testkit.FlinkProcessCluster;
 import dev.fraudmonitor.testkit.JobRunner;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -34,8 +36,11 @@ import redis.clients.jedis.RedisClient;
 
 /**
  * Decision latency at a fixed input rate: simulated traffic is generated first (virtual clock, at
- * the target rate), then sent on the wall clock at the times the simulator sent it, each record
- * stamped with its send time (its Kafka timestamp, which the job takes as ingest time).
+ * the target rate), then sent on the wall clock at the times the simulator sent it. Ingest is when
+ * the broker appended the record: the events topic keeps the broker's append time as each record's
+ * timestamp ({@code message.timestamp.type=LogAppendTime}, which the job takes as ingest time), and
+ * the producer's acknowledgement carries it back. What the sender's own producer adds before that
+ * (a client of the shop's, not the job) is reported apart.
  *
  * <ul>
  *   <li>Hold records: a Redis keyspace-notification subscriber ({@code notify-keyspace-events K$})
@@ -44,8 +49,11 @@ import redis.clients.jedis.RedisClient;
  * </ul>
  *
  * Each output names its triggering event by session and event time ({@code sessionId}, {@code
- * createdAt}); latency = arrival - that event's send time. Events sent in the first {@code warmup}
- * are left out.
+ * createdAt}); latency = arrival - that event's ingest. Events sent in the first {@code warmup} are
+ * left out.
+ *
+ * <p>The job runs in this JVM's MiniCluster, or, given a {@link FlinkProcessCluster}, in its
+ * TaskManager processes, as deployed.
  */
 final class LatencyRun {
     private LatencyRun() {}
@@ -56,7 +64,8 @@ final class LatencyRun {
             long events,
             Duration checkpointInterval,
             Percentiles hold,
-            Percentiles alert) {}
+            Percentiles alert,
+            Percentiles sendToAppend) {}
 
     record Percentiles(int samples, long p50, long p99, long p999, long max) {
         static Percentiles of(List<Long> values) {
@@ -94,7 +103,8 @@ final class LatencyRun {
             Duration warmup,
             double attackRatio,
             long seed,
-            Duration bufferTimeout)
+            Duration bufferTimeout,
+            FlinkProcessCluster cluster)
             throws Exception {
         JobConfig config = JobConfig.of(settings);
         String topic = config.get(JobConfig.TOPIC_EVENTS);
@@ -213,10 +223,21 @@ final class LatencyRun {
             flink.set(
                     org.apache.flink.configuration.ExecutionOptions.BUFFER_TIMEOUT, bufferTimeout);
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        StreamExecutionEnvironment env;
+        if (cluster == null) {
+            env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        } else {
+            // What createRemoteEnvironment sets up, which refuses to run beside the MiniCluster's
+            // context environment: the job goes to the cluster's REST API, its classes are on the
+            // processes' classpath already.
+            flink.addAll(cluster.clientConfiguration());
+            flink.set(DeploymentOptions.TARGET, "remote");
+            env = new StreamExecutionEnvironment(flink);
+        }
         env.configure(flink);
         FraudJob.define(env, config);
         JobClient job = env.executeAsync("bench-latency");
+        long[] sent = new long[(int) n];
         long[] ingest = new long[(int) n];
         long firstSend;
         long lastSend;
@@ -241,11 +262,16 @@ final class LatencyRun {
                         LockSupport.parkNanos(Math.min(wait, 5) * 200_000L);
                     }
                     long now = System.currentTimeMillis();
-                    ingest[i] = now;
+                    sent[i] = now;
+                    int index = i;
                     producer.send(
                             new ProducerRecord<>(topic, null, now, keys[i], values[i]),
                             (md, e) -> {
-                                if (e != null) sendError.compareAndSet(null, e);
+                                if (e != null) {
+                                    sendError.compareAndSet(null, e);
+                                } else {
+                                    ingest[index] = md.timestamp();
+                                }
                             });
                 }
                 lastSend = System.currentTimeMillis();
@@ -282,15 +308,21 @@ final class LatencyRun {
                             trigger(
                                     hold.get("sessionId").asText(),
                                     Instant.parse(hold.get("createdAt").asText()).toEpochMilli()));
-            if (i != null && ingest[i] >= countFrom) {
+            if (i != null && sent[i] >= countFrom) {
                 holdLatencies.add(h.getValue() - ingest[i]);
             }
         }
         List<Long> alertLatencies = new ArrayList<>();
         for (Arrival a : alertArrivals) {
             Integer i = byTrigger.get(a.key());
-            if (i != null && ingest[i] >= countFrom) {
+            if (i != null && sent[i] >= countFrom) {
                 alertLatencies.add(a.at() - ingest[i]);
+            }
+        }
+        List<Long> sendToAppend = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if (sent[i] >= countFrom) {
+                sendToAppend.add(ingest[i] - sent[i]);
             }
         }
         double achieved = n * 1000.0 / Math.max(1, lastSend - firstSend);
@@ -306,7 +338,8 @@ final class LatencyRun {
                 n,
                 config.get(JobConfig.CHECKPOINT_INTERVAL),
                 Percentiles.of(holdLatencies),
-                Percentiles.of(alertLatencies));
+                Percentiles.of(alertLatencies),
+                Percentiles.of(sendToAppend));
     }
 
     private static String trigger(String sessionId, long eventTime) {

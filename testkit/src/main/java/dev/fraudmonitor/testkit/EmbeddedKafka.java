@@ -216,8 +216,13 @@ public final class EmbeddedKafka implements AutoCloseable {
      * Creates a topic (replication factor 1) and waits until it has a leader on every partition.
      */
     public void createTopic(String name, int partitions) {
+        createTopic(name, partitions, Map.of());
+    }
+
+    /** As {@link #createTopic(String, int)}, with topic configs such as {@code retention.ms}. */
+    public void createTopic(String name, int partitions, Map<String, String> configs) {
         try {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs)))
                     .all()
                     .get(30, TimeUnit.SECONDS);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

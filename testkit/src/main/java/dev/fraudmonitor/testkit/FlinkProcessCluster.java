@@ -21,6 +21,7 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,18 +54,34 @@ public final class FlinkProcessCluster implements AutoCloseable {
                     "java.base/java.util.concurrent",
                     "java.base/java.util.concurrent.atomic");
 
+    /**
+     * How the processes are sized and run. {@link #TESTS} keeps a cluster small and quick to start
+     * on a shared machine (serial collector, the first JIT tier only); a benchmark wants the JVM a
+     * deployment runs, with room for its state.
+     *
+     * @param slots task slots per TaskManager
+     * @param taskHeap each TaskManager's task heap ({@code taskmanager.memory.task.heap.size})
+     * @param jvmOptions options for every process's JVM, the maximum heap aside
+     */
+    public record Processes(int slots, String taskHeap, List<String> jvmOptions) {
+        public static final Processes TESTS =
+                new Processes(1, "192m", List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    }
+
     private final Path dir;
     private final int restPort;
     private final String classpath;
+    private final Processes sizing;
     private final List<Process> processes = new ArrayList<>();
     private final List<Process> taskManagers = new ArrayList<>();
     private final Thread killOnExit = new Thread(this::killAll, "flink-process-cluster-kill");
     private Process jobManager;
 
-    private FlinkProcessCluster(Path dir, int restPort, String classpath) {
+    private FlinkProcessCluster(Path dir, int restPort, String classpath, Processes sizing) {
         this.dir = dir;
         this.restPort = restPort;
         this.classpath = classpath;
+        this.sizing = sizing;
     }
 
     /**
@@ -92,13 +109,25 @@ public final class FlinkProcessCluster implements AutoCloseable {
      */
     public static FlinkProcessCluster start(
             int taskManagers, Duration timeout, Path baseConfig, String classpath) {
+        return start(taskManagers, timeout, baseConfig, classpath, Processes.TESTS);
+    }
+
+    /**
+     * As {@link #start(int, Duration, Path, String)}, with the processes sized by {@code sizing}.
+     */
+    public static FlinkProcessCluster start(
+            int taskManagers,
+            Duration timeout,
+            Path baseConfig,
+            String classpath,
+            Processes sizing) {
         Path dir = Path.of("target", "flink-processes-" + UUID.randomUUID()).toAbsolutePath();
         FlinkProcessCluster cluster;
         try {
             Files.createDirectories(dir.resolve("conf"));
             Files.createDirectories(dir.resolve("logs"));
             Files.createDirectories(dir.resolve("tmp"));
-            cluster = new FlinkProcessCluster(dir, freePort(), classpath);
+            cluster = new FlinkProcessCluster(dir, freePort(), classpath, sizing);
             cluster.writeConfig(freePort(), freePort(), baseConfig);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + dir, e);
@@ -152,11 +181,11 @@ public final class FlinkProcessCluster implements AutoCloseable {
         conf.put("blob.server.port", Integer.toString(blobPort));
         conf.put("taskmanager.host", "127.0.0.1");
         conf.put("taskmanager.bind-host", "127.0.0.1");
-        conf.put("taskmanager.numberOfTaskSlots", "1");
+        conf.put("taskmanager.numberOfTaskSlots", Integer.toString(sizing.slots()));
         // A TaskManager started without Flink's scripts needs its memory spelled out.
-        conf.put("taskmanager.cpu.cores", "1");
+        conf.put("taskmanager.cpu.cores", Integer.toString(sizing.slots()));
         conf.put("taskmanager.memory.framework.heap.size", "64m");
-        conf.put("taskmanager.memory.task.heap.size", "192m");
+        conf.put("taskmanager.memory.task.heap.size", sizing.taskHeap());
         conf.put("taskmanager.memory.task.off-heap.size", "0m");
         conf.put("taskmanager.memory.framework.off-heap.size", "64m");
         conf.put("taskmanager.memory.managed.size", "64m");
@@ -188,7 +217,7 @@ public final class FlinkProcessCluster implements AutoCloseable {
                 spawn(
                         "taskmanager-" + taskManagers.size(),
                         "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
-                        "320m");
+                        taskManagerHeap());
         taskManagers.add(tm);
         return tm;
     }
@@ -205,13 +234,18 @@ public final class FlinkProcessCluster implements AutoCloseable {
         LOG.info("Killed TaskManager {} (pid {}), exit {}", index, tm.pid(), tm.exitValue());
     }
 
+    /** The task heap, the framework's 64 MiB and 64 MiB of headroom for the JVM's own use. */
+    private String taskManagerHeap() {
+        long mib = MemorySize.parse(sizing.taskHeap()).getMebiBytes() + 128;
+        return mib + "m";
+    }
+
     private Process spawn(String name, String mainClass, String heap) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx" + heap);
         cmd.add("-XX:MaxDirectMemorySize=192m");
-        cmd.add("-XX:+UseSerialGC");
-        cmd.add("-XX:TieredStopAtLevel=1");
+        cmd.addAll(sizing.jvmOptions());
         // A killed JVM would leave its perf-data file behind in /tmp.
         cmd.add("-XX:-UsePerfData");
         for (String open : JVM_OPENS) {
