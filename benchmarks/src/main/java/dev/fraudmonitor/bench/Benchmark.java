@@ -85,7 +85,7 @@ public final class Benchmark {
                             + " execution.buffer-timeout (default PT0.001S; quick none: skipped)",
                     "  --latency-changelog     one more latency run with state.changelog true",
                     "  --latency-taskmanagers N  last latency run: the job in N TaskManager"
-                            + " processes, the broker in its own (default 2; 0: skipped)",
+                            + " processes, the broker in its own (default 0: no such run)",
                     "  --out FILE              figures as Markdown (default"
                             + " benchmarks/target/benchmark-results.md)");
 
@@ -448,10 +448,13 @@ public final class Benchmark {
                 if (opts.containsKey("latency-changelog")) {
                     timeouts.add("changelog");
                 }
-                // Last, the job as deployed: in TaskManager processes of its own (one slot each,
-                // as deploy/config.yaml), the broker in its own, so that only the job's own
-                // garbage stops the job; this JVM only sends and listens, as the checkout does.
-                int taskManagers = (int) num("latency-taskmanagers", 2, 2);
+                // On request, last, the job as deployed: in TaskManager processes of its own (one
+                // slot each, as deploy/config.yaml), the broker in its own, so that only the job's
+                // own garbage stops the job; this JVM only sends and listens, as the checkout
+                // does. Not by default: on two cores the five JVMs cost the job more than its own
+                // heap saves it (benchmarks/RESULTS.md, "Latency counted from the broker's
+                // append").
+                int taskManagers = (int) num("latency-taskmanagers", 0, 0);
                 if (taskManagers > 0) {
                     if (!quick) {
                         timeouts.add("processes-warm-up");
