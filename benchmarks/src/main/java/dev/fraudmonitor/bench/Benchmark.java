@@ -494,10 +494,7 @@ public final class Benchmark {
                                             secondsSince(ts)));
                             line("");
                         }
-                        EmbeddedKafka latKafka =
-                                processes && System.getenv("LATKAFKA") == null
-                                        ? deployedKafka
-                                        : kafka;
+                        EmbeddedKafka latKafka = processes ? deployedKafka : kafka;
                         String latPrefix = "lat" + latRun + ":";
                         String latName = "latency" + latRun;
                         latKafka.createTopic(
